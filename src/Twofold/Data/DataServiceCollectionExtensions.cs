@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Twofold.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    public const string ConnectionStringName = "Default";
+
+    /// <summary>Registers the database for the configured provider, Data Protection keys in it, and its health check.</summary>
+    public static IServiceCollection AddData(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var options = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException(
+                        "Database:Provider is Postgres but ConnectionStrings:Default is empty. Set it, e.g. " +
+                        "ConnectionStrings__Default=\"Host=127.0.0.1;Database=twofold;Username=twofold;Password=…\".");
+                }
+
+                services.AddDbContext<TwofoldDbContext, PostgresTwofoldDbContext>(o => o.UseNpgsql(connectionString));
+                break;
+            default:
+                connectionString = SqliteConnectionString(connectionString, contentRoot);
+                services.AddDbContext<TwofoldDbContext, SqliteTwofoldDbContext>(o => o.UseSqlite(connectionString));
+                break;
+        }
+
+        services.AddHostedService<DatabaseMigrator>();
+
+        // Keys live in the database so every node reads cookies, tokens and secrets written by another.
+        services.AddDataProtection().SetApplicationName("Twofold").PersistKeysToDbContext<TwofoldDbContext>();
+        services.AddHealthChecks().AddDbContextCheck<TwofoldDbContext>("database");
+        return services;
+    }
+
+    private static string SqliteConnectionString(string? configured, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(configured) ? "Data Source=data/twofold.db" : configured);
+        if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
+        {
+            builder.DataSource = Path.Combine(contentRoot, builder.DataSource);
+        }
+
+        var folder = Path.GetDirectoryName(builder.DataSource);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        // A busy writer makes others wait rather than fail at once.
+        builder.DefaultTimeout = 30;
+        return builder.ToString();
+    }
+}

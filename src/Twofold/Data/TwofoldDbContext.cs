@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Twofold.Mail;
+
+namespace Twofold.Data;
+
+/// <summary>
+/// The one database of Twofold. Provider-specific subclasses (<see cref="SqliteTwofoldDbContext"/>,
+/// <see cref="PostgresTwofoldDbContext"/>) exist only so each provider has its own migrations.
+/// </summary>
+public abstract class TwofoldDbContext(DbContextOptions options)
+    : IdentityDbContext<TwofoldUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
+{
+    public DbSet<Operator> Operators => Set<Operator>();
+
+    public DbSet<Authenticator> Authenticators => Set<Authenticator>();
+
+    public DbSet<PairingToken> PairingTokens => Set<PairingToken>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Operator>(e =>
+        {
+            e.HasIndex(o => o.NormalizedCode).IsUnique();
+            e.Property(o => o.Code).HasMaxLength(32);
+            e.Property(o => o.NormalizedCode).HasMaxLength(32);
+            e.Property(o => o.Name).HasMaxLength(200);
+        });
+
+        builder.Entity<TwofoldUser>(e =>
+        {
+            e.Property(u => u.Login).HasMaxLength(64);
+            e.HasOne(u => u.Operator).WithMany().HasForeignKey(u => u.OperatorId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(u => new { u.OperatorId, u.Login });
+        });
+
+        builder.Entity<Authenticator>(e =>
+        {
+            e.HasOne(a => a.User).WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(a => new { a.UserId, a.Status });
+        });
+
+        builder.Entity<PairingToken>(e =>
+        {
+            e.HasIndex(t => t.TokenHash).IsUnique();
+            e.HasIndex(t => t.UserId);
+            e.Property(t => t.TokenHash).HasMaxLength(32);
+            e.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(t => t.Authenticator).WithMany().HasForeignKey(t => t.AuthenticatorId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<OutboxMessage>(e =>
+        {
+            e.ToTable("OutboxMessages");
+            e.Property(m => m.Kind).HasMaxLength(64);
+            e.Property(m => m.ToAddress).HasMaxLength(256);
+            e.Property(m => m.Subject).HasMaxLength(300);
+            e.Property(m => m.LastError).HasMaxLength(1000);
+            e.HasIndex(m => new { m.Status, m.NextAttemptAt });
+        });
+    }
+}

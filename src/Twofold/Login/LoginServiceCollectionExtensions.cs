@@ -1,0 +1,91 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Identity;
+using Twofold.Data;
+
+namespace Twofold.Login;
+
+public static class LoginServiceCollectionExtensions
+{
+    public const string SessionCookieName = "Twofold.Session";
+    public const string PasswordVerifiedCookieName = "Twofold.PasswordVerified";
+
+    public static IServiceCollection AddLogin(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var security = configuration.GetSection(SecurityOptions.SectionName).Get<SecurityOptions>() ?? new SecurityOptions();
+
+        services.AddIdentity<TwofoldUser, IdentityRole<Guid>>(o =>
+            {
+                // Password lockout only; wrong codes have their own counter (TwoFactorVerifier).
+                o.Lockout.MaxFailedAccessAttempts = security.MaxFailedPasswords;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.PasswordLockoutMinutes);
+                o.Lockout.AllowedForNewUsers = true;
+                o.User.AllowedUserNameCharacters = string.Empty; // "OPERATOR/login": validated by our own rules
+                o.User.RequireUniqueEmail = false;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireDigit = false;
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<TwofoldDbContext>()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<TwofoldClaimsPrincipalFactory>();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = SessionCookieName;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.LoginPath = "/login";
+            o.LogoutPath = "/logout";
+            o.AccessDeniedPath = "/forbidden";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        });
+        services.Configure<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o =>
+        {
+            o.Cookie.Name = PasswordVerifiedCookieName;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromMinutes(security.PasswordVerifiedMinutes);
+            o.SlidingExpiration = false;
+        });
+
+        // Sessions notice a password change, reset or two-factor removal within a minute.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(TwofoldClaims.AdministratorPolicy, p => p.RequireAuthenticatedUser().RequireClaim(TwofoldClaims.Administrator, "true"));
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                await context.HttpContext.Response.WriteAsync("Too many attempts from your network. Wait a minute and try again.", ct);
+            };
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                IsLimitedFormPost(context.Request)
+                    ? RateLimitPartition.GetFixedWindowLimiter(
+                        (context.Connection.RemoteIpAddress ?? IPAddress.None).ToString(),
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = security.FormPostsPerMinutePerIp, Window = TimeSpan.FromMinutes(1) })
+                    : RateLimitPartition.GetNoLimiter(string.Empty));
+        });
+
+        services.AddScoped<SignInService>();
+        services.AddScoped<TwoFactorVerifier>();
+        return services;
+    }
+
+    /// <summary>Form posts that test a password or a code: the brute-force surface.</summary>
+    private static bool IsLimitedFormPost(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method)
+        && (request.Path.StartsWithSegments("/login", StringComparison.OrdinalIgnoreCase)
+            || request.Path.StartsWithSegments("/pair", StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Twofold.Login;
+
+/// <summary>Brute-force limits. Passwords and codes are counted apart: see <see cref="SignInService"/>.</summary>
+public sealed class SecurityOptions
+{
+    public const string SectionName = "Security";
+
+    [Range(1, 100)]
+    public int MaxFailedPasswords { get; set; } = 10;
+
+    [Range(1, 1440)]
+    public int PasswordLockoutMinutes { get; set; } = 15;
+
+    [Range(1, 100)]
+    public int MaxFailedCodes { get; set; } = 5;
+
+    [Range(1, 1440)]
+    public int CodeLockoutMinutes { get; set; } = 15;
+
+    /// <summary>Lifetime of the "password verified, code pending" state.</summary>
+    [Range(1, 5)]
+    public int PasswordVerifiedMinutes { get; set; } = 5;
+
+    /// <summary>Sign-in, code and pairing form posts allowed per client IP per minute.</summary>
+    [Range(1, 1_000_000)]
+    public int FormPostsPerMinutePerIp { get; set; } = 30;
+
+    [Range(1, 24 * 30)]
+    public int PairingLinkLifetimeHours { get; set; } = 24;
+
+    /// <summary>At most one pairing mail per user in this many minutes from the sign-in page.</summary>
+    [Range(0, 1440)]
+    public int PairingMailThrottleMinutes { get; set; } = 5;
+}

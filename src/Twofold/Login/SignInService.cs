@@ -1,0 +1,169 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Twofold.Data;
+using Twofold.Pairing;
+
+namespace Twofold.Login;
+
+public enum SignInOutcome
+{
+    /// <summary>Unknown operator, unknown login or wrong password: deliberately one outcome.</summary>
+    Failed,
+    LockedOut,
+    SignedIn,
+    CodeRequired,
+    PairingRequired,
+    /// <summary>The "password verified" state is missing or expired: start again at /login.</summary>
+    NoPendingSignIn,
+    WrongCode,
+    ReplayedCode,
+}
+
+public sealed record SignInResult(SignInOutcome Outcome, DateTimeOffset? LockedUntil = null, string? MaskedEmail = null);
+
+/// <summary>
+/// Stages sign-in like Identity's SignInManager: password → short-lived, separate "password
+/// verified" cookie → code → session. Unlike SignInManager, wrong passwords and wrong codes have
+/// separate counters, so someone who only knows a login cannot use wrong codes to lock the owner out
+/// of password sign-in, nor wrong passwords to spend the code attempts.
+/// </summary>
+public sealed class SignInService(
+    UserManager<TwofoldUser> users,
+    SignInManager<TwofoldUser> signIn,
+    TwofoldDbContext db,
+    TwoFactorVerifier codes,
+    PairingLinkIssuer pairing,
+    IOptions<SecurityOptions> options,
+    TimeProvider time,
+    ILogger<SignInService> logger)
+{
+    private const string StampClaim = "twofold:stamp";
+
+    // A real hash of a random password: unknown logins cost the same hashing time as known ones.
+    private static readonly Lazy<string> TimingDummyHash = new(() =>
+        new PasswordHasher<TwofoldUser>().HashPassword(null!, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
+
+    private HttpContext Http => signIn.Context;
+
+    public async Task<SignInResult> PasswordStepAsync(string operatorCode, string login, string password, CancellationToken ct)
+    {
+        var user = await users.FindByNameAsync(TwofoldUser.ComposeUserName(operatorCode, login));
+        if (user is null)
+        {
+            users.PasswordHasher.VerifyHashedPassword(null!, TimingDummyHash.Value, password);
+            logger.LogInformation(LogEvents.SignInFailed, "Sign-in failed: unknown operator or login");
+            return new SignInResult(SignInOutcome.Failed);
+        }
+
+        if (await users.IsLockedOutAsync(user))
+        {
+            return new SignInResult(SignInOutcome.LockedOut, user.LockoutEnd);
+        }
+
+        if (!await users.CheckPasswordAsync(user, password))
+        {
+            await users.AccessFailedAsync(user);
+            logger.LogInformation(LogEvents.SignInFailed, "Sign-in failed: wrong password for user {UserId}", user.Id);
+            return await users.IsLockedOutAsync(user)
+                ? new SignInResult(SignInOutcome.LockedOut, user.LockoutEnd)
+                : new SignInResult(SignInOutcome.Failed);
+        }
+
+        if (user.AccessFailedCount > 0)
+        {
+            await users.ResetAccessFailedCountAsync(user);
+        }
+
+        var op = await db.Operators.SingleAsync(o => o.Id == user.OperatorId, ct);
+        var required = user.TwoFactorEnabled || op.ForceTwoFactor;
+        if (!required)
+        {
+            await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "pwd")]);
+            logger.LogInformation(LogEvents.SignedIn, "User {UserId} signed in with password only", user.Id);
+            return new SignInResult(SignInOutcome.SignedIn);
+        }
+
+        var now = time.GetUtcNow();
+        if (user.CodeLockoutEnd > now)
+        {
+            return new SignInResult(SignInOutcome.LockedOut, user.CodeLockoutEnd);
+        }
+
+        var paired = await db.Authenticators.AnyAsync(a => a.UserId == user.Id && a.Status == AuthenticatorStatus.Paired, ct);
+        if (!paired)
+        {
+            await SendPairingMailIfDueAsync(user, op, now, ct);
+            return new SignInResult(SignInOutcome.PairingRequired, MaskedEmail: EmailMask.Mask(user.Email));
+        }
+
+        // Not a session: only proof that the password was right, bound to the security stamp and
+        // expiring after SecurityOptions.PasswordVerifiedMinutes (cookie options of this scheme).
+        var identity = new ClaimsIdentity(IdentityConstants.TwoFactorUserIdScheme);
+        identity.AddClaim(new Claim(ClaimTypes.Name, user.Id.ToString()));
+        identity.AddClaim(new Claim(StampClaim, user.SecurityStamp ?? string.Empty));
+        await Http.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, new ClaimsPrincipal(identity));
+        return new SignInResult(SignInOutcome.CodeRequired);
+    }
+
+    public async Task<bool> HasPendingCodeStepAsync() => await PendingUserAsync() is not null;
+
+    public async Task<SignInResult> CodeStepAsync(int code, CancellationToken ct)
+    {
+        var user = await PendingUserAsync();
+        if (user is null)
+        {
+            return new SignInResult(SignInOutcome.NoPendingSignIn);
+        }
+
+        var check = await codes.VerifyAsync(user.Id, code, AuthenticatorStatus.Paired, ct);
+        switch (check.Outcome)
+        {
+            case CodeOutcome.Accepted:
+                await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+                await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
+                logger.LogInformation(LogEvents.SignedIn, "User {UserId} signed in with password and code", user.Id);
+                return new SignInResult(SignInOutcome.SignedIn);
+            case CodeOutcome.LockedOut:
+                // Dropping the state means the password has to be proven again after the lockout.
+                await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+                logger.LogWarning(LogEvents.CodeLockout, "Code step locked for user {UserId}", user.Id);
+                return new SignInResult(SignInOutcome.LockedOut, check.LockedUntil);
+            case CodeOutcome.Replayed:
+                logger.LogInformation(LogEvents.CodeRejected, "Replayed code refused for user {UserId}", user.Id);
+                return new SignInResult(SignInOutcome.ReplayedCode);
+            default:
+                logger.LogInformation(LogEvents.CodeRejected, "Wrong code for user {UserId}", user.Id);
+                return new SignInResult(SignInOutcome.WrongCode);
+        }
+    }
+
+    private async Task<TwofoldUser?> PendingUserAsync()
+    {
+        var result = await Http.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
+        var id = result.Principal?.FindFirstValue(ClaimTypes.Name);
+        if (id is null)
+        {
+            return null;
+        }
+
+        var user = await users.FindByIdAsync(id);
+        // A password change or reset since the password step voids the pending state.
+        return user is not null && user.SecurityStamp == result.Principal!.FindFirstValue(StampClaim) ? user : null;
+    }
+
+    private async Task SendPairingMailIfDueAsync(TwofoldUser user, Operator op, DateTimeOffset now, CancellationToken ct)
+    {
+        var throttle = TimeSpan.FromMinutes(options.Value.PairingMailThrottleMinutes);
+        if (user.LastPairingMailAt is { } last && now - last < throttle)
+        {
+            return;
+        }
+
+        await pairing.IssueAsync(db, user, op, PairingReason.RequestedAtSignIn, ct);
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation(LogEvents.PairingLinkSent, "Pairing link queued at sign-in for user {UserId}", user.Id);
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Twofold.Data;
+using Twofold.Totp;
+
+namespace Twofold.Login;
+
+public enum CodeOutcome
+{
+    Accepted,
+    Wrong,
+    Replayed,
+    LockedOut,
+}
+
+public sealed record CodeCheck(CodeOutcome Outcome, long? Step = null, DateTimeOffset? LockedUntil = null);
+
+/// <summary>
+/// Verifies a user's code against their authenticator secrets and enforces the two rules that need
+/// the store: a time step is accepted at most once per user, and consecutive wrong codes lock the
+/// code step. Both are single conditional UPDATE statements, so they hold across requests and nodes.
+/// </summary>
+public sealed class TwoFactorVerifier(
+    TwofoldDbContext db, AuthenticatorSecrets secrets, TotpVerifier totp,
+    IOptions<SecurityOptions> options, TimeProvider time)
+{
+    public async Task<CodeCheck> VerifyAsync(Guid userId, int code, AuthenticatorStatus status, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var lockedUntil = await db.Users.Where(u => u.Id == userId).Select(u => u.CodeLockoutEnd).SingleAsync(ct);
+        if (lockedUntil > now)
+        {
+            return new CodeCheck(CodeOutcome.LockedOut, LockedUntil: lockedUntil);
+        }
+
+        var protectedSecrets = await db.Authenticators
+            .Where(a => a.UserId == userId && a.Status == status)
+            .Select(a => a.ProtectedSecret)
+            .ToListAsync(ct);
+
+        long? matched = null;
+        foreach (var protectedSecret in protectedSecrets)
+        {
+            var step = totp.Verify(secrets.Unprotect(protectedSecret), code);
+            matched = step > matched || matched is null ? step : matched;
+        }
+
+        if (matched is { } accepted)
+        {
+            if (await TryConsumeStepAsync(userId, accepted, ct))
+            {
+                return new CodeCheck(CodeOutcome.Accepted, accepted);
+            }
+
+            return await CountFailureAsync(userId, CodeOutcome.Replayed, ct);
+        }
+
+        return await CountFailureAsync(userId, CodeOutcome.Wrong, ct);
+    }
+
+    /// <summary>
+    /// Records <paramref name="step"/> as used when it is later than every step used before.
+    /// False means the code (or an older one) was already used: a replay.
+    /// </summary>
+    public async Task<bool> TryConsumeStepAsync(Guid userId, long step, CancellationToken ct)
+    {
+        var updated = await db.Users
+            .Where(u => u.Id == userId && (u.LastAcceptedTotpStep == null || u.LastAcceptedTotpStep < step))
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LastAcceptedTotpStep, step).SetProperty(u => u.CodeFailedCount, 0), ct);
+        return updated == 1;
+    }
+
+    private async Task<CodeCheck> CountFailureAsync(Guid userId, CodeOutcome outcome, CancellationToken ct)
+    {
+        await db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.CodeFailedCount, u => u.CodeFailedCount + 1), ct);
+
+        var max = options.Value.MaxFailedCodes;
+        var until = time.GetUtcNow().AddMinutes(options.Value.CodeLockoutMinutes);
+        // Only the request whose increment reached the limit sets the lockout and restarts the count.
+        var locked = await db.Users.Where(u => u.Id == userId && u.CodeFailedCount >= max)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.CodeLockoutEnd, until).SetProperty(u => u.CodeFailedCount, 0), ct);
+        return locked == 1 ? new CodeCheck(CodeOutcome.LockedOut, LockedUntil: until) : new CodeCheck(outcome);
+    }
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Twofold.Data;
+using Twofold.Login;
+using Twofold.Totp;
+
+namespace Twofold.Pairing;
+
+public enum LinkState
+{
+    Valid,
+    Unknown,
+    Expired,
+    Used,
+    Replaced,
+}
+
+public sealed record PairingLink(LinkState State, PairingToken? Token = null, string? OperatorCode = null, string? Login = null);
+
+public enum UnlockOutcome
+{
+    Unlocked,
+    Failed,
+    LockedOut,
+    LinkInvalid,
+}
+
+/// <summary>What the QR step shows: only ever rendered into a no-store response.</summary>
+public sealed record PairingSecret(string OtpAuthUri, string GroupedSecret, string Ticket);
+
+public sealed record UnlockResult(UnlockOutcome Outcome, PairingSecret? Secret = null, DateTimeOffset? LockedUntil = null, LinkState LinkState = LinkState.Valid);
+
+public enum PairOutcome
+{
+    Paired,
+    WrongCode,
+    ReplayedCode,
+    TicketExpired,
+    LinkInvalid,
+}
+
+public sealed record PairResult(PairOutcome Outcome, PairingSecret? Secret = null, LinkState LinkState = LinkState.Valid);
+
+/// <summary>
+/// The pairing link's three steps. Opening the link (GET) only reads: mail scanners that pre-open
+/// links change nothing. The password step proves the account owner, and hands out a short-lived
+/// ticket; the code step consumes the token, pairs the device and uses up the code's time step.
+/// </summary>
+public sealed class PairingService(
+    TwofoldDbContext db,
+    UserManager<TwofoldUser> users,
+    AuthenticatorSecrets secrets,
+    TwoFactorVerifier codes,
+    IDataProtectionProvider protection,
+    IOptions<TotpOptions> totpOptions,
+    TimeProvider time,
+    ILogger<PairingService> logger)
+{
+    private static readonly TimeSpan TicketLifetime = TimeSpan.FromMinutes(15);
+    private readonly IDataProtector ticketProtector = protection.CreateProtector("Twofold.PairingTicket.v1");
+
+    public async Task<PairingLink> LookupAsync(string? token, CancellationToken ct = default)
+    {
+        var hash = PairingTokens.HashOf(token);
+        if (hash is null)
+        {
+            return new PairingLink(LinkState.Unknown);
+        }
+
+        var row = await db.PairingTokens.AsNoTracking().Include(t => t.User).ThenInclude(u => u.Operator)
+            .SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
+        var state = row switch
+        {
+            null => LinkState.Unknown,
+            { ConsumedAt: not null } => LinkState.Used,
+            { RevokedAt: not null } => LinkState.Replaced,
+            _ when row.ExpiresAt <= time.GetUtcNow() => LinkState.Expired,
+            _ => LinkState.Valid,
+        };
+        return state == LinkState.Valid
+            ? new PairingLink(state, row, row!.User.Operator.Code, row.User.Login)
+            : new PairingLink(state);
+    }
+
+    public async Task<UnlockResult> UnlockAsync(string? token, string operatorCode, string login, string password, CancellationToken ct = default)
+    {
+        var link = await LookupAsync(token, ct);
+        if (link.State != LinkState.Valid)
+        {
+            return new UnlockResult(UnlockOutcome.LinkInvalid, LinkState: link.State);
+        }
+
+        var user = await users.FindByIdAsync(link.Token!.UserId.ToString());
+        var sameAccount = user is not null
+            && string.Equals(TwofoldUser.ComposeUserName(operatorCode, login), user.UserName, StringComparison.OrdinalIgnoreCase);
+        if (user is null || !sameAccount)
+        {
+            return new UnlockResult(UnlockOutcome.Failed);
+        }
+
+        if (await users.IsLockedOutAsync(user))
+        {
+            return new UnlockResult(UnlockOutcome.LockedOut, LockedUntil: user.LockoutEnd);
+        }
+
+        // The same password counter as /login: the link is no side door for guessing.
+        if (!await users.CheckPasswordAsync(user, password))
+        {
+            await users.AccessFailedAsync(user);
+            return await users.IsLockedOutAsync(user)
+                ? new UnlockResult(UnlockOutcome.LockedOut, LockedUntil: user.LockoutEnd)
+                : new UnlockResult(UnlockOutcome.Failed);
+        }
+
+        if (user.AccessFailedCount > 0)
+        {
+            await users.ResetAccessFailedCountAsync(user);
+        }
+
+        return new UnlockResult(UnlockOutcome.Unlocked, await SecretForAsync(link, ct));
+    }
+
+    public async Task<PairResult> PairAsync(string? token, string? ticket, int code, CancellationToken ct = default)
+    {
+        var link = await LookupAsync(token, ct);
+        if (link.State != LinkState.Valid)
+        {
+            return new PairResult(PairOutcome.LinkInvalid, LinkState: link.State);
+        }
+
+        if (!TicketIsValid(ticket, link.Token!.Id))
+        {
+            return new PairResult(PairOutcome.TicketExpired);
+        }
+
+        var pending = await db.Authenticators.SingleAsync(a => a.Id == link.Token.AuthenticatorId, ct);
+        var secret = secrets.Unprotect(pending.ProtectedSecret);
+        var options = totpOptions.Value;
+        var step = TotpVerifier.Verify(secret, code, Rfc6238.StepAt(time.GetUtcNow()), options.PastSteps, options.FutureSteps);
+        if (step is null)
+        {
+            return new PairResult(PairOutcome.WrongCode, await SecretForAsync(link, ct));
+        }
+
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Consume the token first: of two concurrent confirmations only one gets the row.
+        var consumed = await db.PairingTokens
+            .Where(t => t.Id == link.Token.Id && t.ConsumedAt == null && t.RevokedAt == null && t.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), ct);
+        if (consumed != 1)
+        {
+            return new PairResult(PairOutcome.LinkInvalid, LinkState: LinkState.Used);
+        }
+
+        if (!await codes.TryConsumeStepAsync(link.Token.UserId, step.Value, ct))
+        {
+            await tx.RollbackAsync(ct);
+            return new PairResult(PairOutcome.ReplayedCode, await SecretForAsync(link, ct));
+        }
+
+        // The new device replaces any earlier one only now that it has proven to work.
+        await db.Authenticators.Where(a => a.UserId == link.Token.UserId && a.Status == AuthenticatorStatus.Paired)
+            .ExecuteDeleteAsync(ct);
+        pending.Status = AuthenticatorStatus.Paired;
+        pending.PairedAt = now;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        logger.LogInformation(LogEvents.DevicePaired, "Device paired for user {UserId}", link.Token.UserId);
+        return new PairResult(PairOutcome.Paired);
+    }
+
+    private async Task<PairingSecret> SecretForAsync(PairingLink link, CancellationToken ct)
+    {
+        var token = link.Token!;
+        var protectedSecret = await db.Authenticators.Where(a => a.Id == token.AuthenticatorId).Select(a => a.ProtectedSecret).SingleAsync(ct);
+        var secret = secrets.Unprotect(protectedSecret);
+        var uri = OtpAuthUri.Create(totpOptions.Value.Issuer, link.OperatorCode!, link.Login!, secret);
+        var expires = time.GetUtcNow().Add(TicketLifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var ticket = ticketProtector.Protect($"{token.Id:N}|{expires}");
+        return new PairingSecret(uri, OtpAuthUri.GroupedBase32(secret), ticket);
+    }
+
+    private bool TicketIsValid(string? ticket, Guid tokenId)
+    {
+        if (string.IsNullOrEmpty(ticket))
+        {
+            return false;
+        }
+
+        try
+        {
+            var parts = ticketProtector.Unprotect(ticket).Split('|');
+            return parts.Length == 2 && parts[0] == tokenId.ToString("N")
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
+                && time.GetUtcNow().ToUnixTimeSeconds() < expires;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+}

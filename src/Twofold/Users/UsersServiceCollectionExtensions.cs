@@ -1,0 +1,10 @@
+namespace Twofold.Users;
+
+public static class UsersServiceCollectionExtensions
+{
+    public static IServiceCollection AddUsers(this IServiceCollection services)
+    {
+        services.AddScoped<UserAccounts>();
+        return services;
+    }
+}

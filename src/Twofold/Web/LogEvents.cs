@@ -1,0 +1,20 @@
+namespace Twofold;
+
+/// <summary>Fixed event ids, so operators can alert on them. Messages never carry secrets, codes, tokens or mail bodies.</summary>
+internal static class LogEvents
+{
+    public static readonly EventId SignedIn = new(1000, nameof(SignedIn));
+    public static readonly EventId SignInFailed = new(1001, nameof(SignInFailed));
+    public static readonly EventId CodeRejected = new(1002, nameof(CodeRejected));
+    public static readonly EventId CodeLockout = new(1003, nameof(CodeLockout));
+    public static readonly EventId PairingLinkSent = new(1100, nameof(PairingLinkSent));
+    public static readonly EventId DevicePaired = new(1101, nameof(DevicePaired));
+    public static readonly EventId TwoFactorEnabled = new(1102, nameof(TwoFactorEnabled));
+    public static readonly EventId TwoFactorDisabled = new(1103, nameof(TwoFactorDisabled));
+    public static readonly EventId TwoFactorReset = new(1104, nameof(TwoFactorReset));
+    public static readonly EventId ForceChanged = new(1200, nameof(ForceChanged));
+    public static readonly EventId MailSent = new(1300, nameof(MailSent));
+    public static readonly EventId MailRetry = new(1301, nameof(MailRetry));
+    public static readonly EventId MailFailed = new(1302, nameof(MailFailed));
+    public static readonly EventId DemoSeeded = new(1400, nameof(DemoSeeded));
+}

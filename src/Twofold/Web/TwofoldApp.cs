@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.HttpOverrides;
+using Twofold.Data;
+using Twofold.Login;
+using Twofold.Mail;
+using Twofold.Pairing;
+using Twofold.Totp;
+using Twofold.Users;
+
+namespace Twofold.Web;
+
+/// <summary>The composition of the app: shared by the web host and the admin CLI.</summary>
+public static class TwofoldApp
+{
+    public static WebApplicationBuilder AddTwofold(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        // Data first: its migrator must run before any other hosted service (e.g. Data Protection's) reads the database.
+        builder.Services
+            .AddData(builder.Configuration, builder.Environment.ContentRootPath)
+            .AddWeb()
+            .AddTotp()
+            .AddMail()
+            .AddLogin(builder.Configuration)
+            .AddPairing()
+            .AddUsers();
+        builder.Services.AddHostedService<DemoSeeder>();
+        return builder;
+    }
+
+    public static WebApplication UseTwofold(this WebApplication app)
+    {
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error");
+            app.UseHsts();
+        }
+
+        app.UseSecurityHeaders();
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        app.MapHealthChecks("/health");
+        return app;
+    }
+}
