@@ -36,6 +36,7 @@ public sealed record UnlockResult(UnlockOutcome Outcome, PairingSecret? Secret =
 public enum PairOutcome
 {
     Paired,
+    BadFormat,
     WrongCode,
     ReplayedCode,
     TicketExpired,
@@ -123,7 +124,8 @@ public sealed class PairingService(
         return new UnlockResult(UnlockOutcome.Unlocked, await SecretForAsync(link, ct));
     }
 
-    public async Task<PairResult> PairAsync(string? token, string? ticket, int code, CancellationToken ct = default)
+    /// <param name="validCode">False when the typed code was malformed: the step is shown again without a check.</param>
+    public async Task<PairResult> PairAsync(string? token, string? ticket, int code, bool validCode, CancellationToken ct = default)
     {
         var link = await LookupAsync(token, ct);
         if (link.State != LinkState.Valid)
@@ -134,6 +136,11 @@ public sealed class PairingService(
         if (!TicketIsValid(ticket, link.Token!.Id))
         {
             return new PairResult(PairOutcome.TicketExpired);
+        }
+
+        if (!validCode)
+        {
+            return new PairResult(PairOutcome.BadFormat, await SecretForAsync(link, ct));
         }
 
         var pending = await db.Authenticators.SingleAsync(a => a.Id == link.Token.AuthenticatorId, ct);

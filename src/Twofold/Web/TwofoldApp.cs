@@ -3,6 +3,8 @@ using Twofold.Data;
 using Twofold.Login;
 using Twofold.Mail;
 using Twofold.Pairing;
+using Twofold.Profile;
+using Twofold.Settings;
 using Twofold.Totp;
 using Twofold.Users;
 
@@ -22,7 +24,9 @@ public static class TwofoldApp
             .AddMail()
             .AddLogin(builder.Configuration)
             .AddPairing()
-            .AddUsers();
+            .AddUsers()
+            .AddProfile()
+            .AddSettings();
         builder.Services.AddHostedService<DemoSeeder>();
         return builder;
     }

@@ -1,0 +1,163 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Twofold.Data;
+using Twofold.Login;
+using Twofold.Web;
+
+namespace Twofold.Profile;
+
+public sealed class IndexModel(UserManager<TwofoldUser> users, SignInManager<TwofoldUser> signIn, TwoFactorSettings twoFactor) : PageModel
+{
+    [BindProperty]
+    public TwoFactorInput TwoFactor { get; set; } = new();
+
+    [BindProperty]
+    public PasswordInput Password { get; set; } = new();
+
+    public TwoFactorStatus Status { get; private set; } = null!;
+
+    public string? Message { get; private set; }
+
+    public sealed class TwoFactorInput
+    {
+        [Display(Name = "Use two factor authentication")]
+        public bool Use { get; set; }
+
+        [Display(Name = "Your password")]
+        [StringLength(256)]
+        [DataType(DataType.Password)]
+        public string? ConfirmPassword { get; set; }
+
+        [Display(Name = "or a current authentication code")]
+        [StringLength(32)]
+        public string? ConfirmCode { get; set; }
+    }
+
+    public sealed class PasswordInput
+    {
+        [Display(Name = "Current password")]
+        [Required(ErrorMessage = "Enter your current password.")]
+        [StringLength(256)]
+        [DataType(DataType.Password)]
+        public string Current { get; set; } = string.Empty;
+
+        [Display(Name = "New password")]
+        [Required(ErrorMessage = "Enter a new password.")]
+        [StringLength(256, MinimumLength = 10, ErrorMessage = "The new password must be 10 to 256 characters long.")]
+        [DataType(DataType.Password)]
+        public string New { get; set; } = string.Empty;
+
+        [Display(Name = "Confirm new password")]
+        [Compare(nameof(New), ErrorMessage = "The new password and its confirmation do not match.")]
+        [DataType(DataType.Password)]
+        public string Confirm { get; set; } = string.Empty;
+    }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await ShowAsync(ct);
+
+    public async Task<IActionResult> OnPostTwoFactorAsync(CancellationToken ct)
+    {
+        ClearOtherForm(nameof(Password));
+        var user = await CurrentUserAsync();
+        var status = await twoFactor.GetStatusAsync(user, ct);
+        if (!ModelState.IsValid)
+        {
+            return await ShowAsync(ct, StatusCodes.Status400BadRequest);
+        }
+
+        if (TwoFactor.Use && !status.Enabled)
+        {
+            await twoFactor.TurnOnAsync(user, ct);
+            return await ShowAsync(ct, message: status.ForcedByOperator || status.State == TwoFactorState.Paired
+                ? "Two-factor authentication is on."
+                : $"Two-factor authentication is on. A pairing link has been sent to {EmailMask.Mask(user.Email)}: open it to pair your mobile device.");
+        }
+
+        if (!TwoFactor.Use && status.Enabled)
+        {
+            var result = await twoFactor.TurnOffAsync(user, TwoFactor.ConfirmPassword, TwoFactor.ConfirmCode, ct);
+            var error = result.Outcome switch
+            {
+                TurnOffOutcome.TurnedOff => null,
+                TurnOffOutcome.Forced => "Your operator requires two-factor authentication for all users, so it cannot be turned off.",
+                TurnOffOutcome.ConfirmationMissing => "To turn off two-factor authentication, confirm with your password or a current authentication code.",
+                TurnOffOutcome.LockedOut => $"Your account is temporarily locked after too many failed attempts. Try again after {FormText.Utc(result.LockedUntil!.Value)}.",
+                _ => "That password or code is not correct, so two-factor authentication is still on.",
+            };
+            if (error is not null)
+            {
+                ModelState.AddModelError("TwoFactor", error);
+                return await ShowAsync(ct, result.Outcome == TurnOffOutcome.LockedOut ? StatusCodes.Status423Locked : StatusCodes.Status400BadRequest);
+            }
+
+            return await ShowAsync(ct, message: "Two-factor authentication is off. Your other sessions have been signed out.");
+        }
+
+        return await ShowAsync(ct, message: "Nothing changed.");
+    }
+
+    public async Task<IActionResult> OnPostSendLinkAsync(CancellationToken ct)
+    {
+        ClearOtherForm(nameof(Password));
+        ClearOtherForm(nameof(TwoFactor));
+        var user = await CurrentUserAsync();
+        var status = await twoFactor.GetStatusAsync(user, ct);
+        if (status.State != TwoFactorState.WaitingForPairing)
+        {
+            ModelState.AddModelError("TwoFactor", "There is no device waiting to be paired.");
+            return await ShowAsync(ct, StatusCodes.Status400BadRequest);
+        }
+
+        await twoFactor.SendNewLinkAsync(user, ct);
+        return await ShowAsync(ct, message: $"A new pairing link has been sent to {EmailMask.Mask(user.Email)}. Earlier links no longer work.");
+    }
+
+    public async Task<IActionResult> OnPostChangePasswordAsync(CancellationToken ct)
+    {
+        ClearOtherForm(nameof(TwoFactor));
+        if (!ModelState.IsValid)
+        {
+            return await ShowAsync(ct, StatusCodes.Status400BadRequest);
+        }
+
+        var user = await CurrentUserAsync();
+        var result = await users.ChangePasswordAsync(user, Password.Current, Password.New);
+        if (!result.Succeeded)
+        {
+            foreach (var error in result.Errors)
+            {
+                ModelState.AddModelError("Password", error.Code == "PasswordMismatch" ? "The current password is not correct." : error.Description);
+            }
+
+            return await ShowAsync(ct, StatusCodes.Status400BadRequest);
+        }
+
+        // ChangePasswordAsync renewed the security stamp: other sessions end, this one is re-issued.
+        await signIn.RefreshSignInAsync(user);
+        return await ShowAsync(ct, message: "Your password has been changed. Your other sessions have been signed out.");
+    }
+
+    private async Task<TwofoldUser> CurrentUserAsync() =>
+        await users.GetUserAsync(User) ?? throw new InvalidOperationException("Signed-in user no longer exists.");
+
+    private async Task<IActionResult> ShowAsync(CancellationToken ct, int statusCode = StatusCodes.Status200OK, string? message = null)
+    {
+        var user = await CurrentUserAsync();
+        Status = await twoFactor.GetStatusAsync(user, ct);
+        TwoFactor = new TwoFactorInput { Use = Status.Enabled || Status.ForcedByOperator };
+        Password = new PasswordInput();
+        Message = message;
+        Response.StatusCode = statusCode;
+        return Page();
+    }
+
+    private void ClearOtherForm(string prefix)
+    {
+        foreach (var key in ModelState.Keys.Where(k => k.StartsWith(prefix + ".", StringComparison.Ordinal)).ToList())
+        {
+            ModelState.Remove(key);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Twofold.Data;
+
+namespace Twofold.Users;
+
+public enum UserTwoFactorStatus
+{
+    Off,
+    WaitingForPairing,
+    Paired,
+    RequiredByOperator,
+}
+
+public sealed record UserRow(Guid Id, string Login, string? Email, bool IsAdministrator, UserTwoFactorStatus Status);
+
+public sealed record UserPage(IReadOnlyList<UserRow> Rows, int Page, int PageCount, int Total);
+
+/// <summary>The administrator's list of an operator's users: paged and searchable, one query per page.</summary>
+public sealed class UserDirectory(TwofoldDbContext db)
+{
+    public const int PageSize = 50;
+
+    public async Task<UserPage> ListAsync(int operatorId, string? search, int page, CancellationToken ct = default)
+    {
+        var forced = await db.Operators.Where(o => o.Id == operatorId).Select(o => o.ForceTwoFactor).SingleAsync(ct);
+        var query = db.Users.AsNoTracking().Where(u => u.OperatorId == operatorId);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim().ToUpperInvariant();
+            query = query.Where(u => u.NormalizedUserName!.Contains(term) || u.NormalizedEmail!.Contains(term));
+        }
+
+        var total = await query.CountAsync(ct);
+        var pageCount = Math.Max(1, (total + PageSize - 1) / PageSize);
+        page = Math.Clamp(page, 1, pageCount);
+        var rows = await query
+            .OrderBy(u => u.NormalizedUserName)
+            .Skip((page - 1) * PageSize).Take(PageSize)
+            .Select(u => new
+            {
+                u.Id,
+                u.Login,
+                u.Email,
+                u.IsAdministrator,
+                u.TwoFactorEnabled,
+                Paired = db.Authenticators.Any(a => a.UserId == u.Id && a.Status == AuthenticatorStatus.Paired),
+            })
+            .ToListAsync(ct);
+
+        return new UserPage(
+            rows.Select(r => new UserRow(r.Id, r.Login, r.Email, r.IsAdministrator, StatusOf(r.TwoFactorEnabled, forced, r.Paired))).ToList(),
+            page, pageCount, total);
+    }
+
+    public static UserTwoFactorStatus StatusOf(bool enabled, bool forced, bool paired) =>
+        !(enabled || forced) ? UserTwoFactorStatus.Off
+        : paired ? UserTwoFactorStatus.Paired
+        : enabled ? UserTwoFactorStatus.WaitingForPairing
+        : UserTwoFactorStatus.RequiredByOperator;
+
+    public static string Describe(UserTwoFactorStatus status) => status switch
+    {
+        UserTwoFactorStatus.WaitingForPairing => "Waiting for pairing",
+        UserTwoFactorStatus.Paired => "Paired",
+        UserTwoFactorStatus.RequiredByOperator => "Required by operator",
+        _ => "Off",
+    };
+}
