@@ -23,6 +23,44 @@ public abstract class TwofoldDbContext(DbContextOptions options)
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>
+    /// Columns changed only by single conditional UPDATEs (replay guard, attempt counters). Identity's
+    /// UserStore.UpdateAsync marks every column modified; without this guard a profile or stamp update
+    /// would write back a stale step or counter read earlier in the request and reopen a replay window.
+    /// </summary>
+    private static readonly string[] CounterColumns =
+    [
+        nameof(TwofoldUser.LastAcceptedTotpStep), nameof(TwofoldUser.CodeFailedCount), nameof(TwofoldUser.CodeLockoutEnd),
+        nameof(TwofoldUser.AccessFailedCount), nameof(TwofoldUser.LockoutEnd),
+    ];
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        KeepCountersUnlessChanged();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        KeepCountersUnlessChanged();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void KeepCountersUnlessChanged()
+    {
+        foreach (var entry in ChangeTracker.Entries<TwofoldUser>().Where(e => e.State == EntityState.Modified))
+        {
+            foreach (var name in CounterColumns)
+            {
+                var property = entry.Property(name);
+                if (property.IsModified && Equals(property.OriginalValue, property.CurrentValue))
+                {
+                    property.IsModified = false;
+                }
+            }
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

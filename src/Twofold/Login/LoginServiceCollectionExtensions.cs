@@ -17,10 +17,8 @@ public static class LoginServiceCollectionExtensions
 
         services.AddIdentity<TwofoldUser, IdentityRole<Guid>>(o =>
             {
-                // Password lockout only; wrong codes have their own counter (TwoFactorVerifier).
-                o.Lockout.MaxFailedAccessAttempts = security.MaxFailedPasswords;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.PasswordLockoutMinutes);
-                o.Lockout.AllowedForNewUsers = true;
+                // Lockout is counted by PasswordAttempts and TwoFactorVerifier (atomic, TimeProvider-based),
+                // in Identity's columns for passwords and our own for codes.
                 o.User.AllowedUserNameCharacters = string.Empty; // "OPERATOR/login": validated by our own rules
                 o.User.RequireUniqueEmail = false;
                 o.Password.RequiredLength = 10;
@@ -80,6 +78,7 @@ public static class LoginServiceCollectionExtensions
 
         services.AddScoped<SignInService>();
         services.AddScoped<TwoFactorVerifier>();
+        services.AddScoped<PasswordAttempts>();
         return services;
     }
 

@@ -35,6 +35,7 @@ public sealed class SignInService(
     SignInManager<TwofoldUser> signIn,
     TwofoldDbContext db,
     TwoFactorVerifier codes,
+    PasswordAttempts passwordAttempts,
     PairingLinkIssuer pairing,
     IOptions<SecurityOptions> options,
     TimeProvider time,
@@ -58,24 +59,20 @@ public sealed class SignInService(
             return new SignInResult(SignInOutcome.Failed);
         }
 
-        if (await users.IsLockedOutAsync(user))
+        if (passwordAttempts.LockedUntil(user) is { } lockedUntil)
         {
-            return new SignInResult(SignInOutcome.LockedOut, user.LockoutEnd);
+            return new SignInResult(SignInOutcome.LockedOut, lockedUntil);
         }
 
         if (!await users.CheckPasswordAsync(user, password))
         {
-            await users.AccessFailedAsync(user);
             logger.LogInformation(LogEvents.SignInFailed, "Sign-in failed: wrong password for user {UserId}", user.Id);
-            return await users.IsLockedOutAsync(user)
-                ? new SignInResult(SignInOutcome.LockedOut, user.LockoutEnd)
+            return await passwordAttempts.RecordFailureAsync(user, ct) is { } until
+                ? new SignInResult(SignInOutcome.LockedOut, until)
                 : new SignInResult(SignInOutcome.Failed);
         }
 
-        if (user.AccessFailedCount > 0)
-        {
-            await users.ResetAccessFailedCountAsync(user);
-        }
+        await passwordAttempts.ResetAsync(user, ct);
 
         var op = await db.Operators.SingleAsync(o => o.Id == user.OperatorId, ct);
         var required = user.TwoFactorEnabled || op.ForceTwoFactor;

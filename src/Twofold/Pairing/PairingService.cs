@@ -55,6 +55,7 @@ public sealed class PairingService(
     UserManager<TwofoldUser> users,
     AuthenticatorSecrets secrets,
     TwoFactorVerifier codes,
+    PasswordAttempts passwordAttempts,
     IDataProtectionProvider protection,
     IOptions<TotpOptions> totpOptions,
     TimeProvider time,
@@ -102,24 +103,20 @@ public sealed class PairingService(
             return new UnlockResult(UnlockOutcome.Failed);
         }
 
-        if (await users.IsLockedOutAsync(user))
+        if (passwordAttempts.LockedUntil(user) is { } lockedUntil)
         {
-            return new UnlockResult(UnlockOutcome.LockedOut, LockedUntil: user.LockoutEnd);
+            return new UnlockResult(UnlockOutcome.LockedOut, LockedUntil: lockedUntil);
         }
 
         // The same password counter as /login: the link is no side door for guessing.
         if (!await users.CheckPasswordAsync(user, password))
         {
-            await users.AccessFailedAsync(user);
-            return await users.IsLockedOutAsync(user)
-                ? new UnlockResult(UnlockOutcome.LockedOut, LockedUntil: user.LockoutEnd)
+            return await passwordAttempts.RecordFailureAsync(user, ct) is { } until
+                ? new UnlockResult(UnlockOutcome.LockedOut, LockedUntil: until)
                 : new UnlockResult(UnlockOutcome.Failed);
         }
 
-        if (user.AccessFailedCount > 0)
-        {
-            await users.ResetAccessFailedCountAsync(user);
-        }
+        await passwordAttempts.ResetAsync(user, ct);
 
         return new UnlockResult(UnlockOutcome.Unlocked, await SecretForAsync(link, ct));
     }

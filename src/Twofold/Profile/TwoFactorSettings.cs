@@ -34,6 +34,7 @@ public sealed class TwoFactorSettings(
     SignInManager<TwofoldUser> signIn,
     PairingLinkIssuer pairing,
     TwoFactorVerifier codes,
+    PasswordAttempts passwordAttempts,
     ILogger<TwoFactorSettings> logger)
 {
     public async Task<TwoFactorStatus> GetStatusAsync(TwofoldUser user, CancellationToken ct = default)
@@ -81,16 +82,19 @@ public sealed class TwoFactorSettings(
 
         if (!string.IsNullOrEmpty(password))
         {
-            if (await users.IsLockedOutAsync(user))
+            if (passwordAttempts.LockedUntil(user) is { } lockedUntil)
             {
-                return new TurnOffResult(TurnOffOutcome.LockedOut, user.LockoutEnd);
+                return new TurnOffResult(TurnOffOutcome.LockedOut, lockedUntil);
             }
 
             if (!await users.CheckPasswordAsync(user, password))
             {
-                await users.AccessFailedAsync(user);
-                return new TurnOffResult(TurnOffOutcome.ConfirmationWrong);
+                return await passwordAttempts.RecordFailureAsync(user, ct) is { } until
+                    ? new TurnOffResult(TurnOffOutcome.LockedOut, until)
+                    : new TurnOffResult(TurnOffOutcome.ConfirmationWrong);
             }
+
+            await passwordAttempts.ResetAsync(user, ct);
         }
         else if (TotpCode.TryParse(code, out var parsed))
         {
