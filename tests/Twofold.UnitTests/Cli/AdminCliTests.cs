@@ -207,6 +207,40 @@ public sealed class AdminCliTests : IDisposable
         Assert.Equal(0, stored.CodeFailedCount);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ResetTwoFactor_TwoFactorUser_GetsFreshPairingLink(bool midPairing)
+    {
+        await AddOperatorAndUserAsync();
+        await using (var app = database.BuildApp())
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TwofoldDbContext>();
+            var protect = scope.ServiceProvider.GetRequiredService<AuthenticatorSecrets>();
+            var user = await db.Users.SingleAsync();
+            user.TwoFactorEnabled = true;
+            db.Authenticators.Add(new Authenticator { UserId = user.Id, ProtectedSecret = protect.Protect(TotpVerifier.NewSecret()), Status = AuthenticatorStatus.Paired });
+            if (midPairing)
+            {
+                // A second phone was being paired when the first was lost.
+                db.Authenticators.Add(new Authenticator { UserId = user.Id, ProtectedSecret = protect.Protect(TotpVerifier.NewSecret()), Status = AuthenticatorStatus.Pending });
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        var exit = await RunAsync("user", "reset-2fa", "--operator", "ACME", "--login", "jdoe");
+
+        Assert.True(exit == 0, error.ToString());
+        await using var check = database.CreateContext();
+        var remaining = await check.Authenticators.ToListAsync();
+        Assert.Equal(AuthenticatorStatus.Pending, Assert.Single(remaining).Status);
+        var token = Assert.Single(await check.PairingTokens.Where(t => t.RevokedAt == null).ToListAsync());
+        Assert.Equal(remaining[0].Id, token.AuthenticatorId);
+        Assert.Equal(1, await check.Outbox.CountAsync());
+    }
+
     [Fact]
     public async Task ResetTwoFactor_UnknownUser_Fails()
     {
