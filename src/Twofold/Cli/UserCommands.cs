@@ -44,8 +44,9 @@ internal static class UserCommands
         command.SetAction((parse, ct) => host.RunAsync(parse, async cli =>
         {
             var accounts = cli.Get<UserAccounts>();
-            var userName = TwofoldUser.ComposeUserName(parse.GetRequiredValue(operatorCode), parse.GetRequiredValue(login));
-            var user = await accounts.FindUserAsync(parse.GetRequiredValue(operatorCode), parse.GetRequiredValue(login));
+            var (op, loginValue) = (parse.GetRequiredValue(operatorCode), parse.GetRequiredValue(login));
+            var userName = TwofoldUser.ComposeUserName(op, loginValue);
+            var user = await accounts.FindUserAsync(op, loginValue);
             if (user is null)
             {
                 return cli.Fail($"User {userName} does not exist.");
