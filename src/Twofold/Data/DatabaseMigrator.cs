@@ -17,7 +17,12 @@ internal sealed class DatabaseMigrator(IServiceProvider services, IOptions<Datab
         }
 
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TwofoldDbContext>();
+        await MigrateAsync(scope.ServiceProvider.GetRequiredService<TwofoldDbContext>(), cancellationToken);
+    }
+
+    /// <summary>Applies pending migrations; shared with the admin CLI, which migrates before every command.</summary>
+    public static async Task MigrateAsync(TwofoldDbContext db, CancellationToken cancellationToken)
+    {
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {

@@ -22,6 +22,7 @@ public static class TotpCode
         {
             if (c is < '0' or > '9')
             {
+                code = 0; // as every TryParse: no partial value on failure
                 return false;
             }
 

@@ -14,10 +14,11 @@ public static partial class AccountRules
     public const string LoginError = "Login: 1-64 characters, letters, digits, '.', '_', '-' or '@'.";
     public const string EmailError = "Email: a single valid address such as jdoe@example.com.";
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{2,32}$")]
+    // \z, not $: "$" also matches before a final "\n", which would let "ACME\n" through.
+    [GeneratedRegex("^[A-Za-z0-9_-]{2,32}\\z")]
     private static partial Regex OperatorCodePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
+    [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}\\z")]
     private static partial Regex LoginPattern();
 
     public static bool IsValidOperatorCode(string? code) => code is not null && OperatorCodePattern().IsMatch(code);

@@ -108,6 +108,9 @@ public sealed class UserAccounts(
         var op = await db.Operators.SingleAsync(o => o.Id == user.OperatorId, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Authenticators.RemoveRange(await db.Authenticators.Where(a => a.UserId == user.Id).ToListAsync(ct));
+        // Saved before issuing: otherwise the issuer finds the old pending secret (still tracked, marked
+        // deleted), reuses it, and the mailed link points at an authenticator this save deletes.
+        await db.SaveChangesAsync(ct);
         user.CodeFailedCount = 0;
         user.CodeLockoutEnd = null;
         if (user.TwoFactorEnabled || op.ForceTwoFactor)

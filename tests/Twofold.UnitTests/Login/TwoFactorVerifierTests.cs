@@ -1,0 +1,191 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Twofold.Data;
+using Twofold.Login;
+using Twofold.Totp;
+
+namespace Twofold.UnitTests.Login;
+
+/// <summary>Replay and lockout rules run as conditional UPDATEs, so they are tested on a real SQLite file.</summary>
+public sealed class TwoFactorVerifierTests : IAsyncLifetime
+{
+    // 10 seconds into a step, so advancing by whole minutes never lands on a boundary.
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 10, TimeSpan.Zero);
+
+    private readonly TempSqliteDatabase database = new();
+    private readonly FakeTimeProvider time = new(Start);
+    private readonly AuthenticatorSecrets secrets = new(new EphemeralDataProtectionProvider());
+    private readonly byte[] secret = TotpVerifier.NewSecret();
+    private SqliteTwofoldDbContext db = null!;
+    private TwoFactorVerifier verifier = null!;
+    private Guid userId;
+
+    private long Now => Rfc6238.StepAt(time.GetUtcNow());
+
+    public async Task InitializeAsync()
+    {
+        db = database.CreateContext();
+        await db.Database.MigrateAsync();
+
+        var op = new Operator { Code = "ACME", NormalizedCode = "ACME", Name = "Acme Air", CreatedAt = Start };
+        var user = new TwofoldUser
+        {
+            Operator = op,
+            Login = "jdoe",
+            UserName = "ACME/jdoe",
+            NormalizedUserName = "ACME/JDOE",
+            Email = "jdoe@acme.test",
+            SecurityStamp = Guid.NewGuid().ToString(),
+            TwoFactorEnabled = true,
+            CreatedAt = Start,
+        };
+        db.Users.Add(user);
+        db.Authenticators.Add(new Authenticator
+        {
+            User = user, ProtectedSecret = secrets.Protect(secret), Status = AuthenticatorStatus.Paired, CreatedAt = Start, PairedAt = Start,
+        });
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+        userId = user.Id;
+
+        verifier = new TwoFactorVerifier(
+            db, secrets,
+            new TotpVerifier(Options.Create(new TotpOptions { PastSteps = 1, FutureSteps = 0 }), time),
+            Options.Create(new SecurityOptions { MaxFailedCodes = 5, CodeLockoutMinutes = 15 }),
+            time);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await db.DisposeAsync();
+        database.Dispose();
+    }
+
+    private int CodeAt(long step) => Rfc6238.ComputeCode(secret, step);
+
+    /// <summary>A code that matches no step of the current window.</summary>
+    private int WrongCode()
+    {
+        int[] window = [CodeAt(Now - 1), CodeAt(Now)];
+        return Enumerable.Range(1, 10).Select(i => (window[1] + i) % 1_000_000).First(c => !window.Contains(c));
+    }
+
+    private Task<CodeCheck> VerifyAsync(int code) => verifier.VerifyAsync(userId, code, AuthenticatorStatus.Paired);
+
+    private Task<TwofoldUser> StoredUserAsync() => db.Users.AsNoTracking().SingleAsync(u => u.Id == userId);
+
+    [Fact]
+    public async Task Verify_CurrentStep_IsAcceptedAndRecorded()
+    {
+        var check = await VerifyAsync(CodeAt(Now));
+
+        Assert.Equal(new CodeCheck(CodeOutcome.Accepted, Now), check);
+        Assert.Equal(Now, (await StoredUserAsync()).LastAcceptedTotpStep);
+    }
+
+    [Fact]
+    public async Task Verify_ReusedStep_IsRejected()
+    {
+        var code = CodeAt(Now);
+        Assert.Equal(CodeOutcome.Accepted, (await VerifyAsync(code)).Outcome);
+
+        var again = await VerifyAsync(code);
+
+        Assert.Equal(CodeOutcome.Replayed, again.Outcome);
+        var stored = await StoredUserAsync();
+        Assert.Equal(Now, stored.LastAcceptedTotpStep);
+        Assert.Equal(1, stored.CodeFailedCount);
+    }
+
+    [Fact]
+    public async Task Verify_EarlierStepAfterLaterStep_IsRejected()
+    {
+        Assert.Equal(CodeOutcome.Accepted, (await VerifyAsync(CodeAt(Now))).Outcome);
+
+        var earlier = await VerifyAsync(CodeAt(Now - 1));
+
+        Assert.Equal(CodeOutcome.Replayed, earlier.Outcome);
+        Assert.Equal(Now, (await StoredUserAsync()).LastAcceptedTotpStep);
+    }
+
+    [Fact]
+    public async Task Verify_PreviousStep_IsAcceptedOnce()
+    {
+        var previous = CodeAt(Now - 1);
+
+        Assert.Equal(new CodeCheck(CodeOutcome.Accepted, Now - 1), await VerifyAsync(previous));
+        Assert.Equal(CodeOutcome.Replayed, (await VerifyAsync(previous)).Outcome);
+        // A later step is still fine after the earlier one.
+        Assert.Equal(new CodeCheck(CodeOutcome.Accepted, Now), await VerifyAsync(CodeAt(Now)));
+    }
+
+    [Fact]
+    public async Task Verify_CodeOfNextStep_IsRejectedAsWrong() =>
+        Assert.Equal(CodeOutcome.Wrong, (await VerifyAsync(CodeAt(Now + 1))).Outcome);
+
+    [Fact]
+    public async Task Verify_FiveWrongCodes_LockOutForFifteenMinutes()
+    {
+        for (var i = 1; i <= 4; i++)
+        {
+            Assert.Equal(CodeOutcome.Wrong, (await VerifyAsync(WrongCode())).Outcome);
+            Assert.Equal(i, (await StoredUserAsync()).CodeFailedCount);
+        }
+
+        var fifth = await VerifyAsync(WrongCode());
+
+        var until = Start.AddMinutes(15);
+        Assert.Equal(new CodeCheck(CodeOutcome.LockedOut, LockedUntil: until), fifth);
+        Assert.Equal(until, (await StoredUserAsync()).CodeLockoutEnd);
+
+        // Locked: even the right code is refused and does not consume its step.
+        Assert.Equal(CodeOutcome.LockedOut, (await VerifyAsync(CodeAt(Now))).Outcome);
+        time.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1));
+        Assert.Equal(new CodeCheck(CodeOutcome.LockedOut, LockedUntil: until), await VerifyAsync(CodeAt(Now)));
+        Assert.Null((await StoredUserAsync()).LastAcceptedTotpStep);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new CodeCheck(CodeOutcome.Accepted, Now), await VerifyAsync(CodeAt(Now)));
+    }
+
+    [Fact]
+    public async Task Verify_Success_ResetsFailureCount()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(CodeOutcome.Wrong, (await VerifyAsync(WrongCode())).Outcome);
+        }
+
+        Assert.Equal(CodeOutcome.Accepted, (await VerifyAsync(CodeAt(Now))).Outcome);
+        Assert.Equal(0, (await StoredUserAsync()).CodeFailedCount);
+
+        // Four more wrong codes are again below the limit of five.
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(CodeOutcome.Wrong, (await VerifyAsync(WrongCode())).Outcome);
+        }
+
+        var stored = await StoredUserAsync();
+        Assert.Equal(4, stored.CodeFailedCount);
+        Assert.Null(stored.CodeLockoutEnd);
+    }
+
+    [Fact]
+    public async Task Verify_ReplaysCountTowardsLockout()
+    {
+        var code = CodeAt(Now);
+        Assert.Equal(CodeOutcome.Accepted, (await VerifyAsync(code)).Outcome);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(CodeOutcome.Replayed, (await VerifyAsync(code)).Outcome);
+        }
+
+        Assert.Equal(CodeOutcome.LockedOut, (await VerifyAsync(code)).Outcome);
+    }
+
+    [Fact]
+    public async Task Verify_PendingStatus_IgnoresPairedAuthenticator() =>
+        Assert.Equal(CodeOutcome.Wrong, (await verifier.VerifyAsync(userId, CodeAt(Now), AuthenticatorStatus.Pending)).Outcome);
+}
