@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Twofold.Data;
 
@@ -15,6 +16,7 @@ public static class DataServiceCollectionExtensions
         var options = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
 
+        // Interceptors come from DI (e.g. the mail outbox's wake-up signal), so features plug in without Data knowing them.
         switch (options.Provider)
         {
             case DatabaseProvider.Postgres:
@@ -25,11 +27,11 @@ public static class DataServiceCollectionExtensions
                         "ConnectionStrings__Default=\"Host=127.0.0.1;Database=twofold;Username=twofold;Password=…\".");
                 }
 
-                services.AddDbContext<TwofoldDbContext, PostgresTwofoldDbContext>(o => o.UseNpgsql(connectionString));
+                services.AddDbContext<TwofoldDbContext, PostgresTwofoldDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
                 break;
             default:
                 connectionString = SqliteConnectionString(connectionString, contentRoot);
-                services.AddDbContext<TwofoldDbContext, SqliteTwofoldDbContext>(o => o.UseSqlite(connectionString));
+                services.AddDbContext<TwofoldDbContext, SqliteTwofoldDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
                 break;
         }
 

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
 namespace Twofold.Mail;
 
 public static class MailServiceCollectionExtensions
@@ -6,6 +8,16 @@ public static class MailServiceCollectionExtensions
     {
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MailOutbox>();
+        services.AddSingleton<OutboxSignal>();
+
+        // AddData puts every registered IInterceptor on the DbContext.
+        services.AddSingleton<OutboxSaveChangesInterceptor>();
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<OutboxSaveChangesInterceptor>());
+        services.AddScoped<OutboxStore>();
+        services.AddScoped<OutboxAdmin>();
+
+        // Registered after AddData's migrator: hosted services start in order, so the table exists.
+        services.AddHostedService<OutboxDispatcher>();
         return services;
     }
 }

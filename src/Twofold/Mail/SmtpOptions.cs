@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Twofold.Mail;
 
@@ -43,5 +44,6 @@ public sealed class SmtpOptions
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 50;
 
+    [MemberNotNullWhen(true, nameof(Host))]
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 }

@@ -16,5 +16,7 @@ internal static class LogEvents
     public static readonly EventId MailSent = new(1300, nameof(MailSent));
     public static readonly EventId MailRetry = new(1301, nameof(MailRetry));
     public static readonly EventId MailFailed = new(1302, nameof(MailFailed));
+    public static readonly EventId MailDeliveryOff = new(1303, nameof(MailDeliveryOff));
+    public static readonly EventId MailDispatchError = new(1304, nameof(MailDispatchError));
     public static readonly EventId DemoSeeded = new(1400, nameof(DemoSeeded));
 }

@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Twofold.Data;
+
+namespace Twofold.Mail;
+
+/// <summary>The outbox rows as the dispatcher sees them: claiming due mail and recording each delivery result.</summary>
+internal sealed class OutboxStore(TwofoldDbContext db, IOptions<SmtpOptions> options, TimeProvider time)
+{
+    /// <summary>
+    /// How long a claim protects a batch from other nodes. Longer than a batch can take
+    /// (connect, then one send per message, each bounded by the client timeout), so a slow
+    /// batch is not sent twice; short enough that a crashed node's mail is retried soon.
+    /// </summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(10);
+
+    /// <summary>Claims up to BatchSize due mails for this node; returns them (untracked), oldest due first.</summary>
+    public async Task<OutboxClaim> ClaimAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var candidates = await FindDueAsync(now, options.Value.BatchSize, ct);
+        return await TryClaimAsync(candidates, now, ct);
+    }
+
+    public Task<List<long>> FindDueAsync(DateTimeOffset now, int max, CancellationToken ct) =>
+        Due(db.Outbox, now).OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id).Select(m => m.Id).Take(max).ToListAsync(ct);
+
+    /// <summary>
+    /// Claims those of <paramref name="candidates"/> that are still due and unclaimed. The UPDATE
+    /// re-checks the conditions, so when two nodes found the same rows only one wins each row.
+    /// </summary>
+    public async Task<OutboxClaim> TryClaimAsync(IReadOnlyCollection<long> candidates, DateTimeOffset now, CancellationToken ct)
+    {
+        var token = Guid.NewGuid();
+        if (candidates.Count == 0)
+        {
+            return new OutboxClaim(token, []);
+        }
+
+        var until = now + ClaimLease;
+        var claimed = await Due(db.Outbox, now)
+            .Where(m => candidates.Contains(m.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimToken, token).SetProperty(m => m.ClaimedUntil, until), ct);
+        if (claimed == 0)
+        {
+            return new OutboxClaim(token, []);
+        }
+
+        var messages = await db.Outbox.AsNoTracking()
+            .Where(m => m.ClaimToken == token)
+            .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id)
+            .ToListAsync(ct);
+        return new OutboxClaim(token, messages);
+    }
+
+    /// <summary>Delivered: the bodies (one-time links) are erased; the row stays as the record.</summary>
+    public Task MarkSentAsync(OutboxMessage message, Guid token)
+    {
+        var now = time.GetUtcNow();
+        var attempts = message.Attempts + 1;
+
+        // Not cancellable: the SMTP server has the mail, so forgetting that would send it twice.
+        return Claimed(message, token).ExecuteUpdateAsync(
+            s => s.SetProperty(m => m.Status, OutboxStatus.Sent)
+                .SetProperty(m => m.SentAt, now)
+                .SetProperty(m => m.Attempts, attempts)
+                .SetProperty(m => m.ProtectedTextBody, (string?)null)
+                .SetProperty(m => m.ProtectedHtmlBody, (string?)null)
+                .SetProperty(m => m.ClaimToken, (Guid?)null)
+                .SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null),
+            CancellationToken.None);
+    }
+
+    /// <summary>Counts a failed attempt: schedules a retry with exponential back-off, or gives up after MaxAttempts.</summary>
+    public async Task<OutboxFailure> MarkFailedAsync(OutboxMessage message, Guid token, string error)
+    {
+        var smtp = options.Value;
+        var now = time.GetUtcNow();
+        var attempts = message.Attempts + 1;
+        var failed = attempts >= smtp.MaxAttempts;
+        var next = failed ? now : now + RetryDelay(smtp, attempts);
+        await Claimed(message, token).ExecuteUpdateAsync(
+            s => s.SetProperty(m => m.Status, failed ? OutboxStatus.Failed : OutboxStatus.Queued)
+                .SetProperty(m => m.Attempts, attempts)
+                .SetProperty(m => m.NextAttemptAt, next)
+                .SetProperty(m => m.LastError, error)
+                .SetProperty(m => m.ClaimToken, (Guid?)null)
+                .SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null),
+            CancellationToken.None);
+        return new OutboxFailure(attempts, failed, next);
+    }
+
+    /// <summary>Gives back claimed mail that was not tried (shutdown), so it need not wait for the lease to end.</summary>
+    public Task ReleaseAsync(Guid token) =>
+        db.Outbox.Where(m => m.ClaimToken == token && m.Status == OutboxStatus.Queued)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(m => m.ClaimToken, (Guid?)null).SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null),
+                CancellationToken.None);
+
+    /// <summary>FirstRetrySeconds · 2^(attempts−1), at most MaxRetrySeconds.</summary>
+    public static TimeSpan RetryDelay(SmtpOptions smtp, int attempts)
+    {
+        var seconds = smtp.FirstRetrySeconds * Math.Pow(2, Math.Max(0, attempts - 1));
+        return TimeSpan.FromSeconds(Math.Min(seconds, smtp.MaxRetrySeconds));
+    }
+
+    private static IQueryable<OutboxMessage> Due(IQueryable<OutboxMessage> outbox, DateTimeOffset now) =>
+        outbox.Where(m => m.Status == OutboxStatus.Queued && m.NextAttemptAt <= now && (m.ClaimedUntil == null || m.ClaimedUntil < now));
+
+    // Only while our claim holds: a node whose lease ran out must not overwrite the new owner's result.
+    private IQueryable<OutboxMessage> Claimed(OutboxMessage message, Guid token) =>
+        db.Outbox.Where(m => m.Id == message.Id && m.ClaimToken == token);
+}
+
+internal sealed record OutboxClaim(Guid Token, IReadOnlyList<OutboxMessage> Messages);
+
+internal sealed record OutboxFailure(int Attempts, bool GaveUp, DateTimeOffset NextAttemptAt);

@@ -1,0 +1,167 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Twofold.Data;
+using Twofold.Users;
+
+namespace Twofold.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The app in process for end-to-end tests: its own SQLite file (made by the migrations), a fake
+/// clock, an SMTP sink that receives the outbox's mail, and captured logs. Use as a class or
+/// collection fixture; create a unique operator per test (<see cref="CreateOperatorAsync"/>).
+/// </summary>
+public class TwofoldFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    /// <summary>Where the fake clock starts: a realistic instant, the same in every run.</summary>
+    public static readonly DateTimeOffset StartTime = new(2026, 11, 28, 8, 0, 0, TimeSpan.Zero);
+
+    public const string DefaultPassword = "correct horse battery";
+
+    private static int operatorCounter;
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "twofold-tests", Guid.NewGuid().ToString("N"));
+    private bool disposed;
+
+    public FakeTimeProvider Time { get; } = new(StartTime);
+
+    public SmtpSink Smtp { get; } = new();
+
+    public LogSink Logs { get; } = new();
+
+    public string DatabasePath => Path.Combine(folder, "twofold.db");
+
+    /// <summary>Configuration the app sees; subclasses may change it in <see cref="AddSettings"/>.</summary>
+    protected virtual string Environment => "Testing";
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(folder);
+        await Smtp.StartAsync();
+
+        // Start the host now: migrations run and start-up errors show here, not in the first test.
+        _ = Services;
+    }
+
+    /// <summary>Settings for the app; override to change or add (call base first).</summary>
+    protected virtual void AddSettings(IDictionary<string, string?> settings)
+    {
+        settings["ConnectionStrings:Default"] = $"Data Source={DatabasePath}";
+        settings["Database:Provider"] = "Sqlite";
+        settings["Smtp:Host"] = SmtpSink.Host;
+        settings["Smtp:Port"] = Smtp.Port.ToString(CultureInfo.InvariantCulture);
+        settings["Smtp:Security"] = "None";
+        settings["Smtp:PollSeconds"] = "0.1";
+        settings["App:PublicBaseUrl"] = "http://localhost";
+        settings["Security:FormPostsPerMinutePerIp"] = "100000";
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Environment);
+
+        // UseSetting reaches the configuration that AddData and AddLogin read while registering services.
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        AddSettings(settings);
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+
+    /// <summary>A client like a browser: keeps cookies, does not follow redirects, base http://localhost.</summary>
+    public HttpClient CreateBrowserClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            BaseAddress = new Uri("http://localhost"),
+        });
+
+    /// <summary>Runs <paramref name="action"/> with services of a fresh scope (one DbContext).</summary>
+    public async Task WithScopeAsync(Func<IServiceProvider, Task> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await action(scope.ServiceProvider);
+    }
+
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public Task WithDbAsync(Func<TwofoldDbContext, Task> action) =>
+        WithScopeAsync(sp => action(sp.GetRequiredService<TwofoldDbContext>()));
+
+    public Task<T> WithDbAsync<T>(Func<TwofoldDbContext, Task<T>> action) =>
+        WithScopeAsync(sp => action(sp.GetRequiredService<TwofoldDbContext>()));
+
+    /// <summary>Creates an operator with a code no other test uses and returns the code.</summary>
+    public async Task<string> CreateOperatorAsync(bool forceTwoFactor = false)
+    {
+        var code = $"T{Interlocked.Increment(ref operatorCounter)}-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}";
+        await WithScopeAsync(async sp =>
+        {
+            var result = await sp.GetRequiredService<UserAccounts>().CreateOperatorAsync(code, $"Test operator {code}");
+            Assert.True(result.Succeeded, string.Join(" ", result.Errors));
+            if (forceTwoFactor)
+            {
+                var db = sp.GetRequiredService<TwofoldDbContext>();
+                await db.Operators.Where(o => o.NormalizedCode == code).ExecuteUpdateAsync(s => s.SetProperty(o => o.ForceTwoFactor, true));
+            }
+        });
+        return code;
+    }
+
+    /// <summary>Creates a user through the app's own service (so forced operators mail a pairing link) and returns it.</summary>
+    public Task<TwofoldUser> CreateUserAsync(
+        string operatorCode, string login, string? email = null, string password = DefaultPassword, bool admin = false) =>
+        WithScopeAsync(async sp =>
+        {
+            var accounts = sp.GetRequiredService<UserAccounts>();
+            var result = await accounts.CreateUserAsync(operatorCode, login, email ?? $"{login}@{operatorCode.ToLowerInvariant()}.test", password, admin);
+            Assert.True(result.Succeeded, string.Join(" ", result.Errors));
+            return await accounts.FindUserAsync(operatorCode, login) ?? throw new InvalidOperationException("User not found after creation.");
+        });
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        await base.DisposeAsync();
+        await Smtp.DisposeAsync();
+
+        // Pooled connections keep the file open.
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder must not fail the run.
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+}
