@@ -17,5 +17,11 @@ count() { cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -o
 passed=$(count passed)
 failed=$(count failed)
 rm -rf "$results"
+
+# Smoke run of the benchmarks (seconds), so they never rot.
+if [ "$status" -eq 0 ]; then
+  bash bench/run.sh --smoke >/tmp/twofold-bench-smoke.log 2>&1 || { tail -40 /tmp/twofold-bench-smoke.log; status=1; echo "benchmark smoke run failed"; }
+fi
+
 echo "tests: ${passed:-0} passed, ${failed:-0} failed"
 exit $status

@@ -59,10 +59,9 @@ public sealed class IndexModel(UserManager<TwofoldUser> users, SignInManager<Two
 
     public async Task<IActionResult> OnPostTwoFactorAsync(CancellationToken ct)
     {
-        ClearOtherForm(nameof(Password));
         var user = await CurrentUserAsync();
         var status = await twoFactor.GetStatusAsync(user, ct);
-        if (!ModelState.IsValid)
+        if (!ValidateOnly(TwoFactor, nameof(TwoFactor)))
         {
             return await ShowAsync(ct, StatusCodes.Status400BadRequest);
         }
@@ -100,8 +99,7 @@ public sealed class IndexModel(UserManager<TwofoldUser> users, SignInManager<Two
 
     public async Task<IActionResult> OnPostSendLinkAsync(CancellationToken ct)
     {
-        ClearOtherForm(nameof(Password));
-        ClearOtherForm(nameof(TwoFactor));
+        ModelState.Clear();
         var user = await CurrentUserAsync();
         var status = await twoFactor.GetStatusAsync(user, ct);
         if (status.State != TwoFactorState.WaitingForPairing)
@@ -116,8 +114,7 @@ public sealed class IndexModel(UserManager<TwofoldUser> users, SignInManager<Two
 
     public async Task<IActionResult> OnPostChangePasswordAsync(CancellationToken ct)
     {
-        ClearOtherForm(nameof(TwoFactor));
-        if (!ModelState.IsValid)
+        if (!ValidateOnly(Password, nameof(Password)))
         {
             return await ShowAsync(ct, StatusCodes.Status400BadRequest);
         }
@@ -153,11 +150,10 @@ public sealed class IndexModel(UserManager<TwofoldUser> users, SignInManager<Two
         return Page();
     }
 
-    private void ClearOtherForm(string prefix)
+    /// <summary>The page has two forms; only the posted one is validated (the other binds empty).</summary>
+    private bool ValidateOnly(object input, string prefix)
     {
-        foreach (var key in ModelState.Keys.Where(k => k.StartsWith(prefix + ".", StringComparison.Ordinal)).ToList())
-        {
-            ModelState.Remove(key);
-        }
+        ModelState.Clear();
+        return TryValidateModel(input, prefix);
     }
 }

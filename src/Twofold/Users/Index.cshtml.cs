@@ -15,7 +15,7 @@ public sealed class IndexModel(UserDirectory directory, UserAccounts accounts, U
     [StringLength(64)]
     public string? Search { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     [BindProperty]

@@ -47,7 +47,7 @@ public sealed class HtmlFormTests(TwofoldFactory factory) : IClassFixture<Twofol
 
         var form = await HtmlForm.FindAsync(page, action: "/login", button: "Log in");
         Assert.Equal("http://localhost/login", form.Action.AbsoluteUri);
-        Assert.Equal(["ReturnUrl", "Input.OperatorCode", "Input.Login", "Input.Password"], form.Fields.Select(f => f.Key));
+        Assert.Equal(["ReturnUrl", "Input.OperatorCode", "Input.Login", "Input.Password", "__RequestVerificationToken"], form.Fields.Select(f => f.Key));
 
         using var response = await form.SubmitAsync(client, new Dictionary<string, string> { ["Input.Login"] = "x" });
         Assert.Equal("/login", response.RequestMessage!.RequestUri!.AbsolutePath);

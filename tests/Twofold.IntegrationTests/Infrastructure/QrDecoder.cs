@@ -13,7 +13,7 @@ public static class QrDecoder
         var png = Convert.FromBase64String(dataUri[Prefix.Length..]);
         var image = ImageResult.FromMemory(png, ColorComponents.RedGreenBlueAlpha);
         var source = new RGBLuminanceSource(image.Data, image.Width, image.Height, RGBLuminanceSource.BitmapFormat.RGBA32);
-        var reader = new BarcodeReaderGeneric { Options = { PossibleFormats = [BarcodeFormat.QR_CODE] } };
+        var reader = new BarcodeReaderGeneric { Options = { PossibleFormats = [BarcodeFormat.QR_CODE], TryHarder = true } };
         return reader.Decode(source)?.Text ?? throw new InvalidOperationException("No QR code found in the image.");
     }
 }

@@ -58,7 +58,7 @@ public sealed class SignInWithCodeTests(TwofoldFactory factory) : IClassFixture<
         await (await browser.GetAsync("/")).Form("Log out").SubmitAsync();
         stories.NextStep();
         var fresh = stories.NewBrowser();
-        var dialogPage = await stories.SubmitPasswordAsync(fresh, user);
+        var dialogPage = await UserStories.SubmitPasswordAsync(fresh, user);
         var dialog = dialogPage.Document.QuerySelector("dialog");
         Assert.NotNull(dialog);
         var titleId = dialog!.GetAttribute("aria-labelledby");
@@ -68,7 +68,7 @@ public sealed class SignInWithCodeTests(TwofoldFactory factory) : IClassFixture<
         Assert.Equal("numeric", codeField.GetAttribute("inputmode"));
         Assert.Equal(HttpStatusCode.Redirect, (await fresh.Client.GetAsync("/profile")).StatusCode);
 
-        var signedIn = await stories.SubmitCodeAsync(dialogPage, stories.CodeNow(user));
+        var signedIn = await UserStories.SubmitCodeAsync(dialogPage, stories.CodeNow(user));
         Assert.True(signedIn.HasButton("Log out"));
         Assert.Equal(HttpStatusCode.OK, (await fresh.Client.GetAsync("/profile")).StatusCode);
     }
@@ -78,14 +78,16 @@ public sealed class SignInWithCodeTests(TwofoldFactory factory) : IClassFixture<
     {
         var user = await PairedUserAsync();
 
+        // Pairing used the current step; two steps on, the previous step's code is fresh.
+        stories.NextStep();
         stories.NextStep();
         var previousCode = stories.CodeNow(user, stepOffset: -1);
-        var page = await stories.SubmitCodeAsync(await stories.SubmitPasswordAsync(stories.NewBrowser(), user), previousCode);
+        var page = await UserStories.SubmitCodeAsync(await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user), previousCode);
         Assert.True(page.HasButton("Log out"), "the code of the previous step is still valid");
 
         stories.NextStep();
         var twoBack = stories.CodeNow(user, stepOffset: -2);
-        var refused = await stories.SubmitCodeAsync(await stories.SubmitPasswordAsync(stories.NewBrowser(), user), twoBack);
+        var refused = await UserStories.SubmitCodeAsync(await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user), twoBack);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
         Assert.False(refused.HasButton("Log out"));
         Assert.Contains("not correct", refused.Text, StringComparison.Ordinal);
@@ -98,13 +100,13 @@ public sealed class SignInWithCodeTests(TwofoldFactory factory) : IClassFixture<
         stories.NextStep();
         var code = stories.CodeNow(user);
         var earlier = stories.CodeNow(user, stepOffset: -1);
-        Assert.True((await stories.SubmitCodeAsync(await stories.SubmitPasswordAsync(stories.NewBrowser(), user), code)).HasButton("Log out"));
+        Assert.True((await UserStories.SubmitCodeAsync(await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user), code)).HasButton("Log out"));
 
-        var replay = await stories.SubmitCodeAsync(await stories.SubmitPasswordAsync(stories.NewBrowser(), user), code);
+        var replay = await UserStories.SubmitCodeAsync(await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user), code);
         Assert.False(replay.HasButton("Log out"));
         Assert.Contains("already been used", replay.Text, StringComparison.Ordinal);
 
-        var older = await stories.SubmitCodeAsync(await stories.SubmitPasswordAsync(stories.NewBrowser(), user), earlier);
+        var older = await UserStories.SubmitCodeAsync(await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user), earlier);
         Assert.False(older.HasButton("Log out"));
     }
 
@@ -116,7 +118,7 @@ public sealed class SignInWithCodeTests(TwofoldFactory factory) : IClassFixture<
         await stories.PairAsync(user, mail);
         var sameStepCode = stories.CodeNow(user);
 
-        var page = await stories.SubmitCodeAsync(await stories.SubmitPasswordAsync(stories.NewBrowser(), user), sameStepCode);
+        var page = await UserStories.SubmitCodeAsync(await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user), sameStepCode);
         Assert.False(page.HasButton("Log out"));
         Assert.Contains("already been used", page.Text, StringComparison.Ordinal);
     }
@@ -131,13 +133,13 @@ public sealed class SignInWithCodeTests(TwofoldFactory factory) : IClassFixture<
     {
         var user = await PairedUserAsync();
         stories.NextStep();
-        var dialog = await stories.SubmitPasswordAsync(stories.NewBrowser(), user);
-        var page = await stories.SubmitCodeAsync(dialog, bad);
+        var dialog = await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user);
+        var page = await UserStories.SubmitCodeAsync(dialog, bad);
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);
         Assert.Contains("6-digit code", page.Text, StringComparison.Ordinal);
 
         // Surrounding spaces are trimmed: the right code with spaces still works.
-        var ok = await stories.SubmitCodeAsync(page, $"  {stories.CodeNow(user)} ");
+        var ok = await UserStories.SubmitCodeAsync(page, $"  {stories.CodeNow(user)} ");
         Assert.True(ok.HasButton("Log out"));
     }
 
@@ -147,15 +149,15 @@ public sealed class SignInWithCodeTests(TwofoldFactory factory) : IClassFixture<
         var user = await PairedUserAsync();
         stories.NextStep();
         var browser = stories.NewBrowser();
-        var page = await stories.SubmitPasswordAsync(browser, user);
+        var page = await UserStories.SubmitPasswordAsync(browser, user);
         var wrong = WrongCode(stories.CodeNow(user), stories.CodeNow(user, -1));
         for (var i = 0; i < 4; i++)
         {
-            page = await stories.SubmitCodeAsync(page, wrong);
+            page = await UserStories.SubmitCodeAsync(page, wrong);
             Assert.Equal(HttpStatusCode.Unauthorized, page.Status);
         }
 
-        page = await stories.SubmitCodeAsync(page, wrong);
+        page = await UserStories.SubmitCodeAsync(page, wrong);
         Assert.Equal((HttpStatusCode)423, page.Status);
         Assert.Contains("temporarily locked", page.Text, StringComparison.Ordinal);
         Assert.Contains("UTC", page.Text, StringComparison.Ordinal);
@@ -165,14 +167,14 @@ public sealed class SignInWithCodeTests(TwofoldFactory factory) : IClassFixture<
         Assert.EndsWith("/login?expired=True", after.Url, StringComparison.OrdinalIgnoreCase);
 
         // Even the right password and code are refused until the lock ends …
-        var locked = await stories.SubmitPasswordAsync(stories.NewBrowser(), user);
+        var locked = await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user);
         Assert.Contains("temporarily locked", locked.Text, StringComparison.Ordinal);
 
         // … and accepted after 15 minutes.
         factory.Time.Advance(TimeSpan.FromMinutes(15));
         stories.NextStep();
-        var dialog = await stories.SubmitPasswordAsync(stories.NewBrowser(), user);
-        Assert.True((await stories.SubmitCodeAsync(dialog, stories.CodeNow(user))).HasButton("Log out"));
+        var dialog = await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user);
+        Assert.True((await UserStories.SubmitCodeAsync(dialog, stories.CodeNow(user))).HasButton("Log out"));
     }
 
     [Fact]
@@ -181,20 +183,20 @@ public sealed class SignInWithCodeTests(TwofoldFactory factory) : IClassFixture<
         var user = await PairedUserAsync();
         for (var i = 0; i < 9; i++)
         {
-            var page = await stories.SubmitPasswordAsync(stories.NewBrowser(), user, "wrong password!");
+            var page = await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user, "wrong password!");
             Assert.Equal(HttpStatusCode.Unauthorized, page.Status);
         }
 
-        var tenth = await stories.SubmitPasswordAsync(stories.NewBrowser(), user, "wrong password!");
+        var tenth = await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user, "wrong password!");
         Assert.Equal((HttpStatusCode)423, tenth.Status);
         Assert.Contains("temporarily locked", tenth.Text, StringComparison.Ordinal);
-        var right = await stories.SubmitPasswordAsync(stories.NewBrowser(), user);
+        var right = await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user);
         Assert.Contains("temporarily locked", right.Text, StringComparison.Ordinal);
 
         factory.Time.Advance(TimeSpan.FromMinutes(16));
         stories.NextStep();
-        var dialog = await stories.SubmitPasswordAsync(stories.NewBrowser(), user);
-        Assert.True((await stories.SubmitCodeAsync(dialog, stories.CodeNow(user))).HasButton("Log out"));
+        var dialog = await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user);
+        Assert.True((await UserStories.SubmitCodeAsync(dialog, stories.CodeNow(user))).HasButton("Log out"));
     }
 
     [Fact]
@@ -203,9 +205,9 @@ public sealed class SignInWithCodeTests(TwofoldFactory factory) : IClassFixture<
         var user = await PairedUserAsync();
         stories.NextStep();
         var browser = stories.NewBrowser();
-        var dialog = await stories.SubmitPasswordAsync(browser, user);
+        var dialog = await UserStories.SubmitPasswordAsync(browser, user);
         factory.Time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
-        var page = await stories.SubmitCodeAsync(dialog, stories.CodeNow(user));
+        var page = await UserStories.SubmitCodeAsync(dialog, stories.CodeNow(user));
         Assert.False(page.HasButton("Log out"));
         Assert.Contains("/login", page.Url, StringComparison.Ordinal);
     }
