@@ -10,8 +10,6 @@ public sealed class AppOptions : IValidatableObject
     [Required]
     public string PublicBaseUrl { get; set; } = "http://localhost:5000";
 
-    public Uri PublicBase => new(PublicBaseUrl.TrimEnd('/') + "/");
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
@@ -26,7 +24,9 @@ public sealed class AppOptions : IValidatableObject
     /// <summary>An absolute link to a path of this app, e.g. Link("/pair", "token=…").</summary>
     public string Link(string path, string? query = null)
     {
-        var builder = new UriBuilder(new Uri(PublicBase, path.TrimStart('/')));
+        // Not a property: the options validator reads every property, also of an invalid URL.
+        var publicBase = new Uri(PublicBaseUrl.TrimEnd('/') + "/");
+        var builder = new UriBuilder(new Uri(publicBase, path.TrimStart('/')));
         if (query is not null)
         {
             builder.Query = query;
