@@ -6,6 +6,23 @@ namespace Twofold.Mail;
 /// <summary>Administrator actions on the outbox ("resend" of a failed mail).</summary>
 public sealed class OutboxAdmin(TwofoldDbContext db, TimeProvider time, OutboxSignal signal)
 {
+    /// <summary>How many failed mails /users lists; older ones stay in the table for the CLI.</summary>
+    public const int MaxListed = 50;
+
+    /// <summary>
+    /// The operator's mails that gave up, newest first: recipient, subject, last error and when.
+    /// Never the bodies (they hold one-time links).
+    /// </summary>
+    public async Task<IReadOnlyList<FailedMail>> ListFailedAsync(int operatorId, CancellationToken ct = default)
+    {
+        return await db.Outbox.AsNoTracking()
+            .Where(m => m.OperatorId == operatorId && m.Status == OutboxStatus.Failed)
+            .OrderByDescending(m => m.NextAttemptAt).ThenByDescending(m => m.Id)
+            .Take(MaxListed)
+            .Select(m => new FailedMail(m.Id, m.ToAddress, m.Subject, m.LastError, m.Attempts, m.NextAttemptAt))
+            .ToListAsync(ct);
+    }
+
     /// <summary>
     /// Puts a failed mail of <paramref name="operatorId"/> back in the queue with a fresh attempt budget.
     /// The operator check keeps an administrator from resending another operator's mail.
@@ -40,3 +57,6 @@ public sealed class OutboxAdmin(TwofoldDbContext db, TimeProvider time, OutboxSi
         return true;
     }
 }
+
+/// <summary>A mail that gave up. <see cref="FailedAt"/> is the last attempt (the failed row's NextAttemptAt).</summary>
+public sealed record FailedMail(long Id, string ToAddress, string Subject, string? LastError, int Attempts, DateTimeOffset FailedAt);

@@ -7,13 +7,6 @@ namespace Twofold.Mail;
 /// <summary>The outbox rows as the dispatcher sees them: claiming due mail and recording each delivery result.</summary>
 internal sealed class OutboxStore(TwofoldDbContext db, IOptions<SmtpOptions> options, TimeProvider time)
 {
-    /// <summary>
-    /// How long a claim protects a batch from other nodes. Longer than a batch can take
-    /// (connect, then one send per message, each bounded by the client timeout), so a slow
-    /// batch is not sent twice; short enough that a crashed node's mail is retried soon.
-    /// </summary>
-    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(10);
-
     /// <summary>Claims up to BatchSize due mails for this node; returns them (untracked), oldest due first.</summary>
     public async Task<OutboxClaim> ClaimAsync(CancellationToken ct)
     {
@@ -37,7 +30,7 @@ internal sealed class OutboxStore(TwofoldDbContext db, IOptions<SmtpOptions> opt
             return new OutboxClaim(token, []);
         }
 
-        var until = now + ClaimLease;
+        var until = now + options.Value.ClaimLease;
         var claimed = await Due(db.Outbox, now)
             .Where(m => candidates.Contains(m.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimToken, token).SetProperty(m => m.ClaimedUntil, until), ct);

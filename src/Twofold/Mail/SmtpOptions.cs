@@ -44,6 +44,16 @@ public sealed class SmtpOptions
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 50;
 
+    /// <summary>
+    /// How long a claim protects a batch from other nodes. Longer than a batch can take
+    /// (connect, then one send per message, each bounded by the client timeout), so a slow
+    /// batch is not sent twice; short enough that a crashed node's claimed mail is retried soon.
+    /// </summary>
+    [Range(1, 86400)]
+    public int ClaimLeaseSeconds { get; set; } = 600;
+
+    public TimeSpan ClaimLease => TimeSpan.FromSeconds(ClaimLeaseSeconds);
+
     [MemberNotNullWhen(true, nameof(Host))]
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 }

@@ -132,17 +132,17 @@ public sealed class IndexModel(PairingService pairing, QrCodeRenderer qr) : Page
                 ModelState.AddModelError(string.Empty, "For your security, enter your password again before pairing.");
                 return await GateAgainAsync(StatusCodes.Status400BadRequest, ct);
             case PairOutcome.ReplayedCode:
-                ModelState.AddModelError(nameof(Code), "This code has already been used. Wait for the next code to appear in your app.");
-                return ShowSecret(result.Secret!, StatusCodes.Status400BadRequest);
+                return ShowSecret(result.Secret!, StatusCodes.Status400BadRequest, "This code has already been used. Wait for the next code to appear in your app.");
             case PairOutcome.BadFormat:
-                return ShowSecret(result.Secret!, StatusCodes.Status400BadRequest);
+                return ShowSecret(result.Secret!, StatusCodes.Status400BadRequest, TotpCode.FormatError);
             default:
-                ModelState.AddModelError(nameof(Code), "That code is not correct. Check that the app shows the Twofold account you just added and enter its current code.");
-                return ShowSecret(result.Secret!, StatusCodes.Status400BadRequest);
+                return ShowSecret(result.Secret!, StatusCodes.Status400BadRequest,
+                    "That code is not correct. Check that the app shows the Twofold account you just added and enter its current code.");
         }
     }
 
-    private PageResult ShowSecret(PairingSecret secret, int statusCode)
+    /// <param name="codeError">Shown under the code field; added after the field is cleared, which would otherwise drop it.</param>
+    private PageResult ShowSecret(PairingSecret secret, int statusCode, string? codeError = null)
     {
         Step = PairingStep.ScanCode;
         Secret = secret;
@@ -151,6 +151,11 @@ public sealed class IndexModel(PairingService pairing, QrCodeRenderer qr) : Page
         Code = null;
         ModelState.Remove(nameof(Code));
         ModelState.Remove(nameof(Ticket));
+        if (codeError is not null)
+        {
+            ModelState.AddModelError(nameof(Code), codeError);
+        }
+
         Response.StatusCode = statusCode;
         return Page();
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Twofold.Data;
 using Twofold.Login;
+using Twofold.Totp;
 using Twofold.Web;
 
 namespace Twofold.Profile;
@@ -61,8 +62,16 @@ public sealed class IndexModel(UserManager<TwofoldUser> users, SignInManager<Two
     {
         var user = await CurrentUserAsync();
         var status = await twoFactor.GetStatusAsync(user, ct);
-        if (!ValidateOnly(TwoFactor, nameof(TwoFactor)))
+        if (!ValidateOnly(nameof(TwoFactor)))
         {
+            // This form shows one message line (its fields have none): gather the field errors there.
+            var messages = ModelState.Where(e => e.Key.StartsWith(nameof(TwoFactor) + ".", StringComparison.Ordinal))
+                .SelectMany(e => e.Value!.Errors.Select(x => x.ErrorMessage)).ToList();
+            foreach (var message in messages)
+            {
+                ModelState.AddModelError(nameof(TwoFactor), message);
+            }
+
             return await ShowAsync(ct, StatusCodes.Status400BadRequest);
         }
 
@@ -76,6 +85,12 @@ public sealed class IndexModel(UserManager<TwofoldUser> users, SignInManager<Two
 
         if (!TwoFactor.Use && status.Enabled)
         {
+            if (string.IsNullOrEmpty(TwoFactor.ConfirmPassword) && !string.IsNullOrEmpty(TwoFactor.ConfirmCode) && !TotpCode.TryParse(TwoFactor.ConfirmCode, out _))
+            {
+                ModelState.AddModelError("TwoFactor", TotpCode.FormatError);
+                return await ShowAsync(ct, StatusCodes.Status400BadRequest);
+            }
+
             var result = await twoFactor.TurnOffAsync(user, TwoFactor.ConfirmPassword, TwoFactor.ConfirmCode, ct);
             var error = result.Outcome switch
             {
@@ -114,7 +129,7 @@ public sealed class IndexModel(UserManager<TwofoldUser> users, SignInManager<Two
 
     public async Task<IActionResult> OnPostChangePasswordAsync(CancellationToken ct)
     {
-        if (!ValidateOnly(Password, nameof(Password)))
+        if (!ValidateOnly(nameof(Password)))
         {
             return await ShowAsync(ct, StatusCodes.Status400BadRequest);
         }
@@ -150,10 +165,18 @@ public sealed class IndexModel(UserManager<TwofoldUser> users, SignInManager<Two
         return Page();
     }
 
-    /// <summary>The page has two forms; only the posted one is validated (the other binds empty).</summary>
-    private bool ValidateOnly(object input, string prefix)
+    /// <summary>
+    /// The page has two forms; both bind, but only the posted one counts: the other form's errors
+    /// (its empty required fields) are dropped. The posted form's binding errors stay, so e.g.
+    /// "TwoFactor.Use=abc" is refused instead of reading as "unticked".
+    /// </summary>
+    private bool ValidateOnly(string prefix)
     {
-        ModelState.Clear();
-        return TryValidateModel(input, prefix);
+        foreach (var key in ModelState.Keys.Where(k => !k.StartsWith(prefix + ".", StringComparison.Ordinal) && k != prefix).ToList())
+        {
+            ModelState.Remove(key);
+        }
+
+        return ModelState.IsValid;
     }
 }

@@ -28,6 +28,15 @@ public sealed class GeneralModel(OperatorSettings settings) : PageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        // A value that is not a checkbox's ("true"/"false") must not read as "unticked" and switch forcing off.
+        if (!ModelState.IsValid)
+        {
+            await OnGetAsync(ct);
+            Message = "The form was not sent as this page made it, so nothing was saved. Reload the page and try again.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
         var result = await settings.SetForceAsync(User.OperatorIdOf(), User.UserId(), ForceTwoFactor, Confirmed, ct);
         var op = await settings.GetAsync(User.OperatorIdOf(), ct);
         OperatorName = $"{op.Name} ({op.Code})";

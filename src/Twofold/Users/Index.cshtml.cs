@@ -4,12 +4,14 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Twofold.Data;
 using Twofold.Login;
+using Twofold.Mail;
 using Twofold.Web;
 
 namespace Twofold.Users;
 
 /// <summary>/users for the operator's administrators: list, create, reset a lost phone.</summary>
-public sealed class IndexModel(UserDirectory directory, UserAccounts accounts, UserManager<TwofoldUser> users, TwofoldDbContext db) : PageModel
+public sealed class IndexModel(
+    UserDirectory directory, UserAccounts accounts, UserManager<TwofoldUser> users, TwofoldDbContext db, OutboxAdmin outbox) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "q")]
     [StringLength(64)]
@@ -22,6 +24,8 @@ public sealed class IndexModel(UserDirectory directory, UserAccounts accounts, U
     public NewUserInput NewUser { get; set; } = new();
 
     public UserPage Users { get; private set; } = new([], 1, 1, 0);
+
+    public IReadOnlyList<FailedMail> FailedMails { get; private set; } = [];
 
     public string? Message { get; private set; }
 
@@ -96,6 +100,22 @@ public sealed class IndexModel(UserDirectory directory, UserAccounts accounts, U
         return Page();
     }
 
-    private async Task LoadAsync(CancellationToken ct) =>
+    /// <summary>Resend of a failed email: only the operator's own mail; another operator's id is simply not found.</summary>
+    public async Task<IActionResult> OnPostResendAsync(long messageId, CancellationToken ct)
+    {
+        if (!await outbox.RequeueFailedAsync(messageId, User.OperatorIdOf(), ct))
+        {
+            return NotFound();
+        }
+
+        Message = "The email was queued again and will be sent shortly.";
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
         Users = await directory.ListAsync(User.OperatorIdOf(), Search, PageNumber, ct);
+        FailedMails = await outbox.ListFailedAsync(User.OperatorIdOf(), ct);
+    }
 }

@@ -19,4 +19,5 @@ internal static class LogEvents
     public static readonly EventId MailDeliveryOff = new(1303, nameof(MailDeliveryOff));
     public static readonly EventId MailDispatchError = new(1304, nameof(MailDispatchError));
     public static readonly EventId DemoSeeded = new(1400, nameof(DemoSeeded));
+    public static readonly EventId DatabaseUnavailable = new(1500, nameof(DatabaseUnavailable));
 }

@@ -28,6 +28,7 @@ public static class TwofoldApp
             .AddProfile()
             .AddSettings();
         builder.Services.AddHostedService<DemoSeeder>();
+        builder.AddRequestLimits();
         return builder;
     }
 
@@ -41,6 +42,8 @@ public static class TwofoldApp
         }
 
         app.UseSecurityHeaders();
+        app.UseRequestLimits();
+        app.UseDatabaseUnavailablePage();
         app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.UseStaticFiles();
         app.UseRouting();

@@ -68,10 +68,10 @@ public sealed class DevMailboxTests(DevelopmentFactory factory) : IClassFixture<
         Assert.DoesNotContain(claimB.Messages, m => m.Id == id);
         var row = await factory.OutboxRowAsync(id);
         Assert.Equal(claimA.Token, row.ClaimToken);
-        Assert.Equal(now + OutboxStore.ClaimLease, row.ClaimedUntil);
+        Assert.Equal(now + factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmtpOptions>>().Value.ClaimLease, row.ClaimedUntil);
 
         // Node A died: after the lease another node takes the mail over.
-        factory.Time.Advance(OutboxStore.ClaimLease + TimeSpan.FromSeconds(1));
+        factory.Time.Advance(factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmtpOptions>>().Value.ClaimLease + TimeSpan.FromSeconds(1));
         var later = factory.Time.GetUtcNow();
         var claimC = await storeB.TryClaimAsync(await storeB.FindDueAsync(later, 1000, CancellationToken.None), later, CancellationToken.None);
         Assert.Contains(claimC.Messages, m => m.Id == id);
