@@ -37,6 +37,12 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public bool IsRunning => server is not null;
 
+    /// <summary>
+    /// Wait after keeping a mail, before answering "250 OK": makes a sender's delivery slow, so a test can
+    /// crash it while it waits for the answer (the mail is received, the sender does not know yet).
+    /// </summary>
+    public TimeSpan AcceptDelay { get; set; }
+
     /// <summary>A snapshot of every mail received so far, oldest first.</summary>
     public IReadOnlyList<MimeMessage> Messages
     {
@@ -181,6 +187,11 @@ public sealed class SmtpSink : IAsyncDisposable
         {
             using var stream = new MemoryStream(buffer.ToArray());
             sink.Add(await MimeMessage.LoadAsync(stream, cancellationToken));
+            if (sink.AcceptDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(sink.AcceptDelay, cancellationToken);
+            }
+
             return SmtpResponse.Ok;
         }
     }

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Net;
+using AngleSharp.Html.Parser;
+using MimeKit;
+using Twofold.IntegrationTests.Infrastructure;
+
+namespace Twofold.IntegrationTests.Faults;
+
+/// <summary>
+/// kill -9 of a real app process in the middle of a burst of "turn two-factor on" and in the middle of
+/// draining the outbox. After each restart the state is consistent: every saved change has its pairing
+/// secret and its mail, no mail is lost, and at most one mail per crash arrives twice (docs/architecture.md).
+/// </summary>
+public sealed class CrashRecoveryTests : IAsyncLifetime
+{
+    private const int Users = 24;
+    private const string Password = "correct horse battery";
+    private static readonly TimeSpan MailTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "twofold-crash", Guid.NewGuid().ToString("N"));
+    private readonly SmtpSink smtp = new();
+    private ChildApp app = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(folder);
+        await smtp.StartAsync();
+
+        // First life: no mail server configured, so every pairing mail stays queued in the outbox.
+        app = new ChildApp(folder, new Dictionary<string, string>
+        {
+            ["Smtp__ClaimLeaseSeconds"] = "2",
+            ["Smtp__BatchSize"] = "5",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        app.Dispose();
+        await smtp.DisposeAsync();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder must not fail the run.
+        }
+    }
+
+    [Fact]
+    public async Task KillDuringTurnOnBurst_AndDuringOutboxDrain_StateStaysConsistent_NoMailLost_AtMostOneDuplicatePerCrash()
+    {
+        await app.RunCliAsync("db", "migrate");
+        await app.RunCliAsync("operator", "add", "--code", "CRASH", "--name", "Crash test");
+        await app.RunCliAsync("user", "add", "--operator", "CRASH", "--login", "admin", "--email", "admin@crash.test", "--password", Password, "--admin");
+        await app.StartAsync();
+
+        var admin = await SignInAsync("admin");
+        var logins = Enumerable.Range(1, Users).Select(i => $"user{i:00}").ToList();
+        foreach (var login in logins)
+        {
+            using var created = await SubmitAsync(admin, "/users", "Create user", new()
+            {
+                ["NewUser.Login"] = login,
+                ["NewUser.Email"] = $"{login}@crash.test",
+                ["NewUser.Password"] = Password,
+            });
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        }
+
+        // Crash 1: every user presses Update at once; the process dies while the requests are in flight.
+        var sessions = new List<(string Login, HttpClient Client, HtmlForm Form)>();
+        foreach (var login in logins)
+        {
+            var client = await SignInAsync(login);
+            using var profile = await client.GetAsync("/profile");
+            sessions.Add((login, client, await HtmlForm.FindAsync(profile, button: "Update")));
+        }
+
+        var presses = sessions.Select(s => TurnOnAsync(s.Client, s.Form)).ToList();
+        await WhenSomeCompleteAsync(presses, 3);
+        app.Kill();
+        var confirmed = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < presses.Count; i++)
+        {
+            if (await presses[i])
+            {
+                confirmed.Add(sessions[i].Login);
+            }
+        }
+
+        Assert.NotEmpty(confirmed);
+
+        // Crash 2: restart with the mail server (slow to answer) and kill while the outbox drains.
+        smtp.AcceptDelay = TimeSpan.FromMilliseconds(150);
+        app.Set("Smtp__Host", SmtpSink.Host);
+        app.Set("Smtp__Port", smtp.Port.ToString(CultureInfo.InvariantCulture));
+        await app.StartAsync();
+        await Eventually.MatchAsync(() => Task.FromResult(smtp.Messages.Count), n => n >= 2, "the drain to start", MailTimeout);
+        app.Kill();
+        var beforeLastLife = smtp.Messages.Count;
+
+        // Third life: the claims of the killed process run out (2 s) and the rest is delivered.
+        smtp.AcceptDelay = TimeSpan.Zero;
+        await app.StartAsync();
+        admin = await SignInAsync("admin");
+        var status = await StatusByLoginAsync(admin);
+        var waiting = logins.Where(l => status[l] == "Waiting for pairing").ToList();
+        Assert.All(logins, l => Assert.True(status[l] is "Off" or "Waiting for pairing", $"{l}: {status[l]}"));
+
+        // Every confirmed change survived the crash; every saved change has its mail.
+        Assert.Subset(waiting.ToHashSet(), confirmed);
+        foreach (var login in waiting)
+        {
+            await smtp.WaitForMessageToAsync($"{login}@crash.test", MailTimeout);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // past another claim lease: anything still owed would arrive now
+        var received = smtp.Messages;
+        var perUser = logins.ToDictionary(l => l, l => received.Count(m => SmtpSink.IsTo(m, $"{l}@crash.test")));
+        Assert.All(logins.Except(waiting), l => Assert.Equal(0, perUser[l]));
+        Assert.All(waiting, l => Assert.InRange(perUser[l], 1, 2));
+        var duplicates = perUser.Values.Sum(n => Math.Max(0, n - 1));
+        Assert.True(duplicates <= 1, $"{duplicates} duplicate mails (at most one per crash of the sender); {beforeLastLife} received before the last restart");
+
+        // Never a device without its secret: every waiting user pairs with the mailed link.
+        foreach (var login in waiting)
+        {
+            await PairAsync(login, received.Last(m => SmtpSink.IsTo(m, $"{login}@crash.test")));
+        }
+
+        var after = await StatusByLoginAsync(admin);
+        Assert.All(waiting, l => Assert.Equal("Paired", after[l]));
+    }
+
+    private static async Task<bool> TurnOnAsync(HttpClient client, HtmlForm form)
+    {
+        try
+        {
+            using var response = await form.SubmitAsync(client, new Dictionary<string, string> { ["TwoFactor.Use"] = "true" });
+            var text = await response.Content.ReadAsStringAsync();
+            return response.StatusCode == HttpStatusCode.OK && text.Contains("A pairing link has been sent", StringComparison.Ordinal);
+        }
+        catch (HttpRequestException)
+        {
+            return false; // killed mid-request: the answer is lost, the change may or may not be saved
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task WhenSomeCompleteAsync(List<Task<bool>> tasks, int count)
+    {
+        var pending = tasks.ToList();
+        for (var done = 0; done < count && pending.Count > 0; done++)
+        {
+            pending.Remove(await Task.WhenAny(pending));
+        }
+    }
+
+    private async Task<HttpClient> SignInAsync(string login)
+    {
+        var client = app.NewClient();
+        using var response = await SubmitAsync(client, "/login", "Log in", new()
+        {
+            ["Input.OperatorCode"] = "CRASH",
+            ["Input.Login"] = login,
+            ["Input.Password"] = Password,
+        });
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        return client;
+    }
+
+    private static async Task<HttpResponseMessage> SubmitAsync(HttpClient client, string page, string button, Dictionary<string, string> values)
+    {
+        using var response = await client.GetAsync(page);
+        Assert.True(response.IsSuccessStatusCode, $"GET {page}: {(int)response.StatusCode}");
+        return await (await HtmlForm.FindAsync(response, button: button)).SubmitAsync(client, values);
+    }
+
+    private static async Task<Dictionary<string, string>> StatusByLoginAsync(HttpClient admin)
+    {
+        var html = await admin.GetStringAsync("/users");
+        var document = new HtmlParser().ParseDocument(html);
+        return document.QuerySelectorAll("table.users tbody tr")
+            .Select(r => r.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList())
+            .ToDictionary(c => c[0], c => c[3], StringComparer.Ordinal);
+    }
+
+    /// <summary>Link → password → the key shown on the page → a code computed from it → "paired".</summary>
+    private async Task PairAsync(string login, MimeMessage mail)
+    {
+        var link = UserStories.PairingLinkOf(mail) ?? throw new InvalidOperationException($"No pairing link in the mail to {login}.");
+        var client = app.NewClient();
+        using var gate = await client.GetAsync(new Uri(link).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, gate.StatusCode);
+        using var qr = await (await HtmlForm.FindAsync(gate, button: "Continue")).SubmitAsync(client, new Dictionary<string, string> { ["Gate.Password"] = Password });
+        Assert.Equal(HttpStatusCode.OK, qr.StatusCode);
+        var qrForm = await HtmlForm.FindAsync(qr, button: "Pair device");
+        var document = new HtmlParser().ParseDocument(await qr.Content.ReadAsStringAsync());
+        var key = document.QuerySelector("code.secret")?.TextContent ?? throw new InvalidOperationException($"No key for {login}: the secret is missing.");
+        var code = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(key.Replace(" ", string.Empty, StringComparison.Ordinal))).ComputeTotp(DateTime.UtcNow);
+        using var done = await qrForm.SubmitAsync(client, new Dictionary<string, string> { ["Code"] = code });
+        Assert.Contains("Your mobile device is paired", await done.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
