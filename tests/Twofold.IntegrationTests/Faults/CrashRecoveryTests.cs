@@ -11,7 +11,7 @@ namespace Twofold.IntegrationTests.Faults;
 /// draining the outbox. After each restart the state is consistent: every saved change has its pairing
 /// secret and its mail, no mail is lost, and at most one mail per crash arrives twice (docs/architecture.md).
 /// </summary>
-public sealed class CrashRecoveryTests : IAsyncLifetime
+public sealed class CrashRecoveryTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Users = 24;
     private const string Password = "correct horse battery";
@@ -122,6 +122,9 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         Assert.All(logins.Except(waiting), l => Assert.Equal(0, perUser[l]));
         Assert.All(waiting, l => Assert.InRange(perUser[l], 1, 2));
         var duplicates = perUser.Values.Sum(n => Math.Max(0, n - 1));
+        output.WriteLine(
+            $"{Users} users; {confirmed.Count} turn-ons answered before kill 1; {waiting.Count} saved; " +
+            $"{beforeLastLife} mails received before kill 2; {received.Count} mails in total; {duplicates} duplicate(s)");
         Assert.True(duplicates <= 1, $"{duplicates} duplicate mails (at most one per crash of the sender); {beforeLastLife} received before the last restart");
 
         // Never a device without its secret: every waiting user pairs with the mailed link.
