@@ -12,9 +12,10 @@ public sealed class StatusModel : PageModel
 
     public string Message { get; private set; } = string.Empty;
 
-    public void OnGet(int code) => Describe(code);
+    // [FromRoute]: a re-executed POST must not read the failed request's form (it may be the problem).
+    public void OnGet([Microsoft.AspNetCore.Mvc.FromRoute] int code) => Describe(code);
 
-    public void OnPost(int code) => Describe(code);
+    public void OnPost([Microsoft.AspNetCore.Mvc.FromRoute] int code) => Describe(code);
 
     private void Describe(int code) =>
         (Title, Message) = code switch

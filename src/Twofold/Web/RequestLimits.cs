@@ -36,6 +36,27 @@ internal static class RequestLimits
                 return;
             }
 
+            // No Content-Length (chunked): read at most the limit ourselves; our forms are small, so buffering is cheap.
+            if (context.Request.ContentLength is null && HttpMethods.IsPost(context.Request.Method))
+            {
+                var buffered = new MemoryStream();
+                var chunk = new byte[8192];
+                int read;
+                while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+                {
+                    buffered.Write(chunk, 0, read);
+                    if (buffered.Length > MaxBodyBytes)
+                    {
+                        await PlainErrorPage.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Too large", TooLargeMessage);
+                        return;
+                    }
+                }
+
+                buffered.Position = 0;
+                context.Request.Body = buffered;
+                context.Response.RegisterForDispose(buffered);
+            }
+
             var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
             if (feature is { IsReadOnly: false })
             {

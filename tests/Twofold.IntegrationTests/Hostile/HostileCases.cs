@@ -169,6 +169,7 @@ public static class HostileCases
         Add("1 MB: profile", w => SubmitAsync(w.PlainClient, "/profile", "Update", new Values { ["TwoFactor.ConfirmPassword"] = OneMegabyte, ["TwoFactor.Use"] = "true" }), TooLarge, TooLargeMessage);
         Add("1 MB: users create", w => CreateUserAsync(w, "bigbody", "big@x.test", OneMegabyte), TooLarge, TooLargeMessage);
         Add("1 MB: pairing unlock", w => UnlockAsync(w, w.WaitingToken, new Values { ["Gate.Password"] = OneMegabyte }), TooLarge, TooLargeMessage);
+        cases.Add(new HostileCase("1 MB: chunked login body without Content-Length", w => PostChunkedAsync(w.NewClient(), "/login", "/login"), [TooLarge], "larger than this site accepts"));
         return cases;
     }
 

@@ -44,6 +44,21 @@ internal static class HostileRequests
         return client.PostAsync(action, new FormUrlEncodedContent(posted));
     }
 
+    /// <summary>Posts a 1 MB form without Content-Length (chunked), so only the readers' own limits can stop it.</summary>
+    public static async Task<HttpResponseMessage> PostChunkedAsync(HttpClient client, string pageUrl, string action)
+    {
+        var token = await TokenAsync(client, pageUrl);
+        var body = $"{AntiforgeryField}={Uri.EscapeDataString(token)}&Input.Password={OneMegabyte}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, action)
+        {
+            Content = new StreamContent(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(body))),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        request.Content.Headers.ContentLength = null;
+        request.Headers.TransferEncodingChunked = true;
+        return await client.SendAsync(request);
+    }
+
     /// <summary>A fresh browser that has passed the password step of <paramref name="user"/> and now sees the code dialog.</summary>
     public static async Task<HttpClient> AtCodeStepAsync(HostileWorld world, TestUser user)
     {
