@@ -46,12 +46,18 @@ public class TwofoldFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        database ??= await TestDatabase.CreateAsync();
+        database ??= await CreateDatabaseAsync();
         await Smtp.StartAsync();
 
         // Start the host now: migrations run and start-up errors show here, not in the first test.
         _ = Services;
     }
+
+    /// <summary>The database for this factory; override to share one that the caller owns (see <see cref="OwnsDatabase"/>).</summary>
+    protected virtual Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateAsync();
+
+    /// <summary>False when the database is shared and outlives this factory.</summary>
+    protected virtual bool OwnsDatabase => true;
 
     /// <summary>Settings for the app; override to change or add (call base first).</summary>
     protected virtual void AddSettings(IDictionary<string, string?> settings)
@@ -152,7 +158,7 @@ public class TwofoldFactory : WebApplicationFactory<Program>, IAsyncLifetime
         disposed = true;
         await base.DisposeAsync();
         await Smtp.DisposeAsync();
-        if (database is not null)
+        if (database is not null && OwnsDatabase)
         {
             await database.DisposeAsync();
         }
