@@ -135,6 +135,31 @@ public sealed class TwoNodeTests(TwoNodeCluster cluster, ITestOutputHelper outpu
     }
 
     [PostgresFact]
+    public async Task FiveWrongCodes_AtTheSameInstantOnBothNodes_LockTheAccountOnce()
+    {
+        var operatorCode = await cluster.Seeder.CreateOperatorAsync();
+        var (user, secret) = await cluster.CreatePairedUserAsync(operatorCode);
+        var form = await CodeForm.OpenAsync(cluster.A, user);
+        using var clientA = TwoNodeCluster.Client(cluster.A);
+        using var clientB = TwoNodeCluster.Client(cluster.B);
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var posts = Enumerable.Range(0, 5)
+            .Select(i => Task.Run(async () => { await start.Task; return await form.PostAsync(i % 2 == 0 ? clientA : clientB, WrongCode(secret)); }))
+            .ToList();
+        start.SetResult();
+        var answers = await Task.WhenAll(posts);
+
+        // Every increment counts (none lost to a race), so the fifth locks; a request that started
+        // after the lock was set may also answer "locked". Nothing else, and never a sign-in.
+        Assert.All(answers, x => Assert.True(x.Wrong || x.LockedOut, x.ToString()));
+        Assert.Contains(answers, x => x.LockedOut);
+        var stored = await cluster.UserAsync(user);
+        Assert.True(stored.CodeLockoutEnd > DateTimeOffset.UtcNow.AddMinutes(10), $"CodeLockoutEnd {stored.CodeLockoutEnd}");
+        Assert.True((await form.PostAsync(clientB, TwoNodeCluster.CodeNow(secret))).LockedOut);
+    }
+
+    [PostgresFact]
     public async Task ThousandQueuedMails_DrainedByTwoNodes_ArriveExactlyOnceEach()
     {
         const int count = 1000;
