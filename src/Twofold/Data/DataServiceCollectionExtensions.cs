@@ -38,7 +38,14 @@ public static class DataServiceCollectionExtensions
         services.AddHostedService<DatabaseMigrator>();
 
         // Keys live in the database so every node reads cookies, tokens and secrets written by another.
-        services.AddDataProtection().SetApplicationName("Twofold").PersistKeysToDbContext<TwofoldDbContext>();
+        var dataProtection = services.AddDataProtection().SetApplicationName("Twofold").PersistKeysToDbContext<TwofoldDbContext>();
+        var certificate = (configuration.GetSection(KeyRingOptions.SectionName).Get<KeyRingOptions>() ?? new KeyRingOptions()).LoadCertificate();
+        if (certificate is not null)
+        {
+            // Key XML in the database is then encrypted; a database dump alone no longer opens cookies and secrets.
+            dataProtection.ProtectKeysWithCertificate(certificate);
+        }
+
         services.AddHealthChecks().AddDbContextCheck<TwofoldDbContext>("database");
         return services;
     }

@@ -11,8 +11,39 @@ internal sealed class OutboxStore(TwofoldDbContext db, IOptions<SmtpOptions> opt
     public async Task<OutboxClaim> ClaimAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        if (db.Database.IsNpgsql())
+        {
+            return await ClaimSkippingLockedAsync(now, options.Value.BatchSize, ct);
+        }
+
+        // SQLite has one writer at a time, so find-then-conditionally-claim cannot hand a row out twice.
         var candidates = await FindDueAsync(now, options.Value.BatchSize, ct);
         return await TryClaimAsync(candidates, now, ct);
+    }
+
+    /// <summary>
+    /// PostgreSQL: one statement that locks due rows with SKIP LOCKED and claims them, so nodes
+    /// draining at the same moment take disjoint batches instead of queueing behind one another's
+    /// row locks (with the plain conditional UPDATE they stay correct but the losers claim nothing).
+    /// The conditions are re-checked on the locked row version, so a row is never claimed twice.
+    /// </summary>
+    public async Task<OutboxClaim> ClaimSkippingLockedAsync(DateTimeOffset now, int max, CancellationToken ct)
+    {
+        var token = Guid.NewGuid();
+        var until = now + ClaimLease;
+        var queued = (int)OutboxStatus.Queued;
+        var claimed = await db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE "OutboxMessages" SET "ClaimToken" = {token}, "ClaimedUntil" = {until}
+            WHERE "Id" IN (
+                SELECT "Id" FROM "OutboxMessages"
+                WHERE "Status" = {queued} AND "NextAttemptAt" <= {now} AND ("ClaimedUntil" IS NULL OR "ClaimedUntil" < {now})
+                ORDER BY "NextAttemptAt", "Id"
+                LIMIT {max}
+                FOR UPDATE SKIP LOCKED)
+            """,
+            ct);
+        return claimed == 0 ? new OutboxClaim(token, []) : new OutboxClaim(token, await ClaimedByAsync(token, ct));
     }
 
     public Task<List<long>> FindDueAsync(DateTimeOffset now, int max, CancellationToken ct) =>
@@ -39,12 +70,14 @@ internal sealed class OutboxStore(TwofoldDbContext db, IOptions<SmtpOptions> opt
             return new OutboxClaim(token, []);
         }
 
-        var messages = await db.Outbox.AsNoTracking()
+        return new OutboxClaim(token, await ClaimedByAsync(token, ct));
+    }
+
+    private Task<List<OutboxMessage>> ClaimedByAsync(Guid token, CancellationToken ct) =>
+        db.Outbox.AsNoTracking()
             .Where(m => m.ClaimToken == token)
             .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id)
             .ToListAsync(ct);
-        return new OutboxClaim(token, messages);
-    }
 
     /// <summary>Delivered: the bodies (one-time links) are erased; the row stays as the record.</summary>
     public Task MarkSentAsync(OutboxMessage message, Guid token)

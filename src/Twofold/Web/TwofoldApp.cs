@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.HttpOverrides;
 using Twofold.Data;
 using Twofold.Login;
 using Twofold.Mail;
@@ -34,7 +33,8 @@ public static class TwofoldApp
 
     public static WebApplication UseTwofold(this WebApplication app)
     {
-        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+        // Trusted proxies come from App:KnownProxies/KnownNetworks (ProxyOptions).
+        app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Twofold.Login;
 
 namespace Twofold.Web;
@@ -7,6 +8,8 @@ public static class WebServiceCollectionExtensions
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddOptions<AppOptions>().BindConfiguration(AppOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ProxyOptions.Setup>();
         services.AddRazorPages(o =>
         {
             // Pages live in their feature folders (Login/, Profile/, …), not under Pages/.

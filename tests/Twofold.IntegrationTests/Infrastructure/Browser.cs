@@ -39,7 +39,11 @@ public sealed class Browser(HttpClient client)
             }
 
             var location = response.Headers.Location ?? throw new InvalidOperationException("Redirect without Location");
-            url = location.IsAbsoluteUri ? location.ToString() : new Uri(new Uri("http://localhost" + PathOf(url)), location).ToString();
+            // Relative to the page's own URL, or to the client's server (a real node listens on 127.0.0.1:port).
+            var page = Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal)
+                ? absolute
+                : new Uri(client.BaseAddress ?? new Uri("http://localhost"), url);
+            url = location.IsAbsoluteUri ? location.ToString() : new Uri(page, location).ToString();
             var next = await client.GetAsync(url);
             if (redirects > 1)
             {
@@ -53,9 +57,6 @@ public sealed class Browser(HttpClient client)
         var document = (IHtmlDocument)await Parser.ParseDocumentAsync(html);
         return new WebPage(this, response.StatusCode, url, response.Headers.CacheControl?.ToString(), document, html);
     }
-
-    private static string PathOf(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : url;
 }
 
 /// <summary>A page as the browser received it, after redirects.</summary>

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +13,8 @@ using Twofold.Users;
 namespace Twofold.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The app in process for end-to-end tests: its own SQLite file (made by the migrations), a fake
+/// The app in process for end-to-end tests: its own database (made by the migrations; SQLite, or
+/// PostgreSQL when TEST_DB_PROVIDER=Postgres, see <see cref="TestDatabase"/>), a fake
 /// clock, an SMTP sink that receives the outbox's mail, and captured logs. Use as a class or
 /// collection fixture; create a unique operator per test (<see cref="CreateOperatorAsync"/>).
 /// </summary>
@@ -26,7 +26,7 @@ public class TwofoldFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string DefaultPassword = "correct horse battery";
 
     private static int operatorCounter;
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "twofold-tests", Guid.NewGuid().ToString("N"));
+    private TestDatabase? database;
     private bool disposed;
 
     public FakeTimeProvider Time { get; } = new(StartTime);
@@ -35,25 +35,35 @@ public class TwofoldFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public LogSink Logs { get; } = new();
 
-    public string DatabasePath => Path.Combine(folder, "twofold.db");
+    /// <summary>This factory's database; set by <see cref="InitializeAsync"/>.</summary>
+    public TestDatabase Database => database ?? throw new InvalidOperationException("Call InitializeAsync first.");
+
+    /// <summary>The SQLite file; empty when the tests run on PostgreSQL.</summary>
+    public string DatabasePath => Database.SqlitePath ?? string.Empty;
 
     /// <summary>Configuration the app sees; subclasses may change it in <see cref="AddSettings"/>.</summary>
     protected virtual string Environment => "Testing";
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(folder);
+        database ??= await CreateDatabaseAsync();
         await Smtp.StartAsync();
 
         // Start the host now: migrations run and start-up errors show here, not in the first test.
         _ = Services;
     }
 
+    /// <summary>The database for this factory; override to share one that the caller owns (see <see cref="OwnsDatabase"/>).</summary>
+    protected virtual Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateAsync();
+
+    /// <summary>False when the database is shared and outlives this factory.</summary>
+    protected virtual bool OwnsDatabase => true;
+
     /// <summary>Settings for the app; override to change or add (call base first).</summary>
     protected virtual void AddSettings(IDictionary<string, string?> settings)
     {
-        settings["ConnectionStrings:Default"] = $"Data Source={DatabasePath}";
-        settings["Database:Provider"] = "Sqlite";
+        settings["ConnectionStrings:Default"] = Database.ConnectionString;
+        settings["Database:Provider"] = Database.Provider;
         settings["Smtp:Host"] = SmtpSink.Host;
         settings["Smtp:Port"] = Smtp.Port.ToString(CultureInfo.InvariantCulture);
         settings["Smtp:Security"] = "None";
@@ -148,16 +158,9 @@ public class TwofoldFactory : WebApplicationFactory<Program>, IAsyncLifetime
         disposed = true;
         await base.DisposeAsync();
         await Smtp.DisposeAsync();
-
-        // Pooled connections keep the file open.
-        SqliteConnection.ClearAllPools();
-        try
+        if (database is not null && OwnsDatabase)
         {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder must not fail the run.
+            await database.DisposeAsync();
         }
 
         GC.SuppressFinalize(this);

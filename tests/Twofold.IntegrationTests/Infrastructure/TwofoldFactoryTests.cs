@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Twofold.Data;
 using Twofold.Mail;
 
 namespace Twofold.IntegrationTests.Infrastructure;
@@ -11,7 +12,16 @@ public sealed class TwofoldFactoryTests(TwofoldFactory factory) : IClassFixture<
     [Fact]
     public async Task App_UsesTheTemporaryDatabase_MadeByMigrations()
     {
-        Assert.True(File.Exists(factory.DatabasePath));
+        if (factory.Database.IsPostgres)
+        {
+            using var scope = factory.Services.CreateScope();
+            Assert.IsType<PostgresTwofoldDbContext>(scope.ServiceProvider.GetRequiredService<TwofoldDbContext>());
+        }
+        else
+        {
+            Assert.True(File.Exists(factory.DatabasePath));
+        }
+
         var code = await factory.CreateOperatorAsync();
         var user = await factory.CreateUserAsync(code, "jdoe");
         Assert.Equal($"{code}/jdoe", user.UserName);
