@@ -30,7 +30,7 @@ internal sealed class OutboxStore(TwofoldDbContext db, IOptions<SmtpOptions> opt
     public async Task<OutboxClaim> ClaimSkippingLockedAsync(DateTimeOffset now, int max, CancellationToken ct)
     {
         var token = Guid.NewGuid();
-        var until = now + ClaimLease;
+        var until = now + options.Value.ClaimLease;
         var queued = (int)OutboxStatus.Queued;
         var claimed = await db.Database.ExecuteSqlAsync(
             $"""
