@@ -10,7 +10,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public KestrelFactory App { get; } = new();
 
-    public IBrowser Browser => browser ?? throw new InvalidOperationException("Chromium is not running.");
+    public IBrowser Browser => browser ?? throw new InvalidOperationException(
+        $"Chromium is not running. {OutsideTools.MissingReason([OutsideTools.Chromium])}");
 
     public async Task InitializeAsync()
     {

@@ -6,20 +6,20 @@ namespace Twofold.BrowserTests.Infrastructure;
 public static class Oathtool
 {
     /// <summary>The 6-digit code for <paramref name="base32Secret"/> at <paramref name="at"/> (default: now, by oathtool's own clock).</summary>
-    public static Task<string> CodeAsync(string base32Secret, DateTimeOffset? at = null) =>
-        ProcessRunner.RunCheckedAsync(OutsideTools.Oathtool, [.. Common(at), base32Secret]);
+    public static Task<string> CodeAsync(string base32Secret, DateTimeOffset? at = null, string mode = "SHA1") =>
+        ProcessRunner.RunCheckedAsync(OutsideTools.Oathtool, [.. Common(at, mode), base32Secret]);
 
     /// <summary>
     /// oathtool's validation mode: exit code 0 when <paramref name="code"/> matches within
     /// ±<paramref name="window"/> steps of <paramref name="at"/>, non-zero otherwise.
     /// </summary>
-    public static async Task<int> ValidateAsync(string base32Secret, string code, int window, DateTimeOffset? at = null) =>
+    public static async Task<int> ValidateAsync(string base32Secret, string code, int window, DateTimeOffset? at = null, string mode = "SHA1") =>
         (await ProcessRunner.RunAsync(OutsideTools.Oathtool,
-            [.. Common(at), "-w", window.ToString(CultureInfo.InvariantCulture), base32Secret, code])).ExitCode;
+            [.. Common(at, mode), "-w", window.ToString(CultureInfo.InvariantCulture), base32Secret, code])).ExitCode;
 
-    private static IEnumerable<string> Common(DateTimeOffset? at)
+    private static IEnumerable<string> Common(DateTimeOffset? at, string mode)
     {
-        yield return "--totp";
+        yield return $"--totp={mode}";
         yield return "-b"; // the secret is base32, as in the otpauth URI
         if (at is { } instant)
         {

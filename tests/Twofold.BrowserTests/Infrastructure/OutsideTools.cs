@@ -67,6 +67,22 @@ public sealed class ToolFactAttribute : FactAttribute
     public IReadOnlyList<string> Tools { get; }
 }
 
+/// <summary>A theory that needs outside tools; see <see cref="ToolFactAttribute"/>.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ToolTheoryAttribute : TheoryAttribute
+{
+    public ToolTheoryAttribute(params string[] tools)
+    {
+        Tools = tools;
+        if (!OutsideTools.Required && OutsideTools.MissingReason(tools) is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+
+    public IReadOnlyList<string> Tools { get; }
+}
+
 /// <summary>Finds the repository (the folder holding Twofold.slnx) from the test assembly's folder.</summary>
 public static class RepositoryRoot
 {
