@@ -31,8 +31,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile (own cookies), as a second person on another computer.</summary>
-    public async Task<BrowserSession> NewSessionAsync(string testName, Xunit.Abstractions.ITestOutputHelper output) =>
-        await BrowserSession.StartAsync(Browser, App.BaseAddress, testName, output);
+    public async Task<BrowserSession> NewSessionAsync(string testName, Xunit.Abstractions.ITestOutputHelper output, bool javaScript = true) =>
+        await BrowserSession.StartAsync(Browser, App.BaseAddress, testName, output, javaScript);
 
     public async Task DisposeAsync()
     {

@@ -61,10 +61,11 @@ public sealed class BrowserSession : IAsyncDisposable
             ? configured
             : Path.Combine(RepositoryRoot.Path, "TestResults", "screenshots");
 
-    public static async Task<BrowserSession> StartAsync(IBrowser browser, Uri baseAddress, string name, ITestOutputHelper output)
+    public static async Task<BrowserSession> StartAsync(IBrowser browser, Uri baseAddress, string name, ITestOutputHelper output, bool javaScript = true)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
+            JavaScriptEnabled = javaScript,
             BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1000, Height = 800 },
             Locale = "en-GB",

@@ -31,6 +31,19 @@ public static class BrowserSteps
         await session.ScreenshotAsync(step);
     }
 
+    /// <summary>Signed in: Profile → tick "Use two factor authentication" → Update; returns the link from the mail.</summary>
+    public static async Task<string> TurnOnTwoFactorAsync(BrowserSession session, TwofoldFactory app, string email)
+    {
+        var page = session.Page;
+        var mailsBefore = app.Smtp.Messages.Count;
+        await page.GetByRole(AriaRole.Link, Named("Profile")).ClickAsync();
+        await page.GetByLabel("Use two factor authentication", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, Named("Update")).ClickAsync();
+        await Expect(page.GetByText("A pairing link has been sent", new() { Exact = false })).ToBeVisibleAsync();
+        await session.ScreenshotAsync("profile-two-factor-turned-on");
+        return await PairingLinkAsync(app, email, mailsBefore);
+    }
+
     /// <summary>The newest pairing mail to <paramref name="email"/> received by the SMTP sink after <paramref name="afterCount"/> mails.</summary>
     public static async Task<string> PairingLinkAsync(TwofoldFactory app, string email, int afterCount)
     {
@@ -83,17 +96,24 @@ public static class BrowserSteps
         return secret;
     }
 
-    /// <summary>After the password: the modal &lt;dialog&gt; "Two-factor authentication" with focus in its code field.</summary>
-    public static async Task<ILocator> ExpectCodeDialogAsync(BrowserSession session, string step)
+    /// <summary>
+    /// After the password: the &lt;dialog&gt; "Two-factor authentication" with focus in its code field;
+    /// with JavaScript a centred modal pop-up, without it an open dialog in the page (a plain form).
+    /// </summary>
+    public static async Task<ILocator> ExpectCodeDialogAsync(BrowserSession session, string step, bool modal = true)
     {
         var dialog = session.Page.GetByRole(AriaRole.Dialog, new() { Name = "Two-factor authentication", Exact = true });
         await Expect(dialog).ToBeVisibleAsync();
-        // site.js turns the server-rendered open dialog into a real modal one (showModal) and focuses the field.
-        Assert.True(await dialog.EvaluateAsync<bool>("d => d.open && d.matches(':modal')"), "The dialog is not modal.");
         await Expect(dialog.GetByLabel("Authentication code", new() { Exact = true })).ToBeFocusedAsync();
-        var box = await dialog.BoundingBoxAsync() ?? throw new InvalidOperationException("The dialog has no box.");
-        var viewport = session.Page.ViewportSize!;
-        Assert.InRange(box.Y + (box.Height / 2), (viewport.Height / 2) - 2, (viewport.Height / 2) + 2); // centred as a pop-up
+        if (modal)
+        {
+            // site.js turns the server-rendered open dialog into a real modal one (showModal) and focuses the field.
+            Assert.True(await dialog.EvaluateAsync<bool>("d => d.open && d.matches(':modal')"), "The dialog is not modal.");
+            var box = await dialog.BoundingBoxAsync() ?? throw new InvalidOperationException("The dialog has no box.");
+            var viewport = session.Page.ViewportSize!;
+            Assert.InRange(box.Y + (box.Height / 2), (viewport.Height / 2) - 2, (viewport.Height / 2) + 2); // centred as a pop-up
+        }
+
         await session.ScreenshotAsync(step);
         return dialog;
     }

@@ -33,13 +33,7 @@ public sealed class PairAndSignInTests(BrowserFixture fixture, ITestOutputHelper
         await ExpectSignedInAsync(session, "signed-in-with-password");
 
         // Profile: tick the box, Update → the pairing mail reaches the SMTP server.
-        var mailsBefore = app.Smtp.Messages.Count;
-        await page.GetByRole(AriaRole.Link, Named("Profile")).ClickAsync();
-        await page.GetByLabel("Use two factor authentication", new() { Exact = true }).CheckAsync();
-        await page.GetByRole(AriaRole.Button, Named("Update")).ClickAsync();
-        await Expect(page.GetByText("A pairing link has been sent", new() { Exact = false })).ToBeVisibleAsync();
-        await session.ScreenshotAsync("profile-two-factor-turned-on");
-        var link = await PairingLinkAsync(app, email, mailsBefore);
+        var link = await TurnOnTwoFactorAsync(session, app, email);
         Assert.StartsWith(app.BaseAddress + "pair", link, StringComparison.Ordinal);
 
         var secret = await PairAsync(session, link, op, Login);
@@ -69,6 +63,29 @@ public sealed class PairAndSignInTests(BrowserFixture fixture, ITestOutputHelper
 
         // Our pages run under a CSP without inline script: any violation would be a console error.
         Assert.True(session.ConsoleErrors.Count == 0, string.Join(Environment.NewLine, session.ConsoleErrors));
+    }
+
+    [ToolFact(OutsideTools.Chromium, OutsideTools.Zbarimg, OutsideTools.Oathtool)]
+    public async Task WithoutJavaScript_PairAndSignIn_DialogIsAPlainForm()
+    {
+        var app = fixture.App;
+        var op = await app.CreateOperatorAsync();
+        const string Login = "nojs";
+        var email = $"nojs@{op.ToLowerInvariant()}.test";
+        await app.CreateUserAsync(op, Login, email);
+        await using var session = await fixture.NewSessionAsync(nameof(WithoutJavaScript_PairAndSignIn_DialogIsAPlainForm), output, javaScript: false);
+
+        await SubmitPasswordAsync(session, op, Login, "login");
+        await ExpectSignedInAsync(session, "signed-in-with-password");
+        var link = await TurnOnTwoFactorAsync(session, app, email);
+        var secret = await PairAsync(session, link, op, Login);
+
+        await session.Page.GetByRole(AriaRole.Button, Named("Log out")).ClickAsync();
+        await SubmitPasswordAsync(session, op, Login, "login-again");
+        var dialog = await ExpectCodeDialogAsync(session, "code-form-without-javascript", modal: false);
+        Assert.False(await dialog.EvaluateAsync<bool>("d => d.matches(':modal')"), "Without JavaScript nothing can make the dialog modal.");
+        await EnterCurrentCodeAsync(dialog, secret);
+        await ExpectSignedInAsync(session, "signed-in-with-code");
     }
 
     /// <summary>Six digits that are none of the codes the window could accept around now.</summary>
