@@ -70,7 +70,14 @@ public sealed class ForceTwoFactorTests(BrowserFixture fixture, ITestOutputHelpe
         var secret = await PairAsync(crew, link, op, Login);
         await crew.Page.GetByRole(AriaRole.Link, Named("Log in")).ClickAsync();
         await SubmitPasswordAsync(crew, op, Login, "crew-login-again");
-        var dialog = await ExpectCodeDialogAsync(crew, "crew-code-dialog");
+        await ExpectCodeDialogAsync(crew, "crew-code-dialog");
+
+        // Keyboard: Escape cancels the dialog back to the login form; the password opens it again.
+        await crew.Page.Keyboard.PressAsync("Escape");
+        await Expect(crew.Page.GetByRole(AriaRole.Button, Named("Log in"))).ToBeVisibleAsync();
+        await Expect(crew.Page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+        await SubmitPasswordAsync(crew, op, Login, "crew-login-after-escape");
+        var dialog = await ExpectCodeDialogAsync(crew, "crew-code-dialog-again");
         await EnterCurrentCodeAsync(dialog, secret);
         await ExpectSignedInAsync(crew, "crew-signed-in");
         await crew.Page.GetByRole(AriaRole.Link, Named("Profile")).ClickAsync();
