@@ -6,6 +6,12 @@ cd "$(dirname "$0")/.."
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet tool restore >/dev/null
+# >>> browser
+# Debian's Chromium, zbar-tools, oathtool and interop/'s npm package otpauth for tests/Twofold.BrowserTests;
+# here those tests must run, never be skipped for a missing tool.
+bash scripts/provision-browser.sh
+export TWOFOLD_REQUIRE_BROWSER_TOOLS=1
+# <<< browser
 dotnet build Twofold.slnx -c Release -warnaserror
 
 results=$(mktemp -d)

@@ -21,6 +21,8 @@ public sealed class TwoFactorModel(SignInService signIn) : PageModel
 
     public DateTimeOffset? LockedUntil { get; private set; }
 
+    private const string CodeKey = $"{nameof(Input)}.{nameof(InputModel.Code)}";
+
     public sealed class InputModel
     {
         [Display(Name = "Authentication code")]
@@ -37,7 +39,7 @@ public sealed class TwoFactorModel(SignInService signIn) : PageModel
         var code = 0;
         if (ModelState.IsValid && !TotpCode.TryParse(Input.Code, out code))
         {
-            ModelState.AddModelError("Input.Code", TotpCode.FormatError);
+            ModelState.AddModelError(CodeKey, TotpCode.FormatError);
         }
 
         if (!ModelState.IsValid)
@@ -63,14 +65,17 @@ public sealed class TwoFactorModel(SignInService signIn) : PageModel
                 Response.StatusCode = StatusCodes.Status423Locked;
                 return Page();
             case SignInOutcome.ReplayedCode:
-                ModelState.AddModelError("Input.Code", "This code has already been used. Wait for the next code to appear in your app.");
+                ModelState.AddModelError(CodeKey, "This code has already been used. Wait for the next code to appear in your app.");
                 break;
             default:
-                ModelState.AddModelError("Input.Code", "That code is not correct. Enter the code your app shows now.");
+                ModelState.AddModelError(CodeKey, "That code is not correct. Enter the code your app shows now.");
                 break;
         }
 
+        // A refused code is useless for the next try: empty the field. The tag helper renders the posted
+        // value from ModelState, not Input.Code, so the entry is reset there (its error message stays).
         Input.Code = string.Empty;
+        ModelState.SetModelValue(CodeKey, string.Empty, string.Empty);
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         return Page();
     }

@@ -44,6 +44,12 @@ public class TwofoldFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Configuration the app sees; subclasses may change it in <see cref="AddSettings"/>.</summary>
     protected virtual string Environment => "Testing";
 
+    /// <summary>
+    /// True (default): the app runs on <see cref="Time"/>. A subclass returns false to keep the real
+    /// clock, e.g. for browser tests whose codes come from oathtool, which reads the real time.
+    /// </summary>
+    protected virtual bool UseFakeClock => true;
+
     public async Task InitializeAsync()
     {
         database ??= await CreateDatabaseAsync();
@@ -85,11 +91,14 @@ public class TwofoldFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        builder.ConfigureTestServices(services =>
+        if (UseFakeClock)
         {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Time);
-        });
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(Time);
+            });
+        }
     }
 
     /// <summary>A client like a browser: keeps cookies, does not follow redirects, base http://localhost.</summary>
