@@ -76,7 +76,7 @@ pg_conn() { echo "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$1"; }
 if [[ " $dbs " == *" postgres "* ]]; then
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -1 || true)
   if [[ $(id -u) -eq 0 && -n "$pg_bin" ]]; then
-    mkdir -p "$work/pg" && chown postgres:postgres "$work/pg"
+    chmod 755 "$work"; mkdir -p "$work/pg" && chown postgres:postgres "$work/pg"
     pg_port=$(free_port 55432)
     runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
@@ -91,12 +91,12 @@ if [[ $template -eq 1 ]]; then
   echo "== generating the Identity template into $work/tpl"
   dotnet new webapp --auth Individual -o "$work/tpl" -n TplApp >/dev/null
   (cd "$work/tpl" && dotnet add package Npgsql.EntityFrameworkCore.PostgreSQL --version 10.0.3 >/dev/null)
-  perl -0pi -e 's/options\.UseSqlite\(connectionString\)/(builder.Configuration["Db"] == "Postgres" ? options.UseNpgsql(connectionString) : options.UseSqlite(connectionString))/;
+  perl -0pi -e 's/options =>\s*options\.UseSqlite\(connectionString\)\)/options => { if (builder.Configuration["Db"] == "Postgres") options.UseNpgsql(connectionString); else options.UseSqlite(connectionString); })/;
     s/(builder\.Services\.AddRazorPages\(\);)/$1\nbuilder.Services.Configure<PasswordHasherOptions>(builder.Configuration.GetSection("PasswordHasher"));/;
     s/(var app = builder\.Build\(\);)/$1\nusing (var scope = app.Services.CreateScope()) { scope.ServiceProvider.GetRequiredService<ApplicationDbContext>().Database.EnsureCreated(); }/;
     s/app\.UseHttpsRedirection\(\);//' "$work/tpl/Program.cs"
   rm -f "$work/tpl/app.db"
-  dotnet build "$work/tpl" -c Release -v q -nologo >/dev/null
+  dotnet build "$work/tpl" -c Release -v q -nologo >"$work/tpl-build.log" 2>&1 || { tail -20 "$work/tpl-build.log"; exit 1; }
   tpl_dll=$work/tpl/bin/Release/net10.0/TplApp.dll
 fi
 
