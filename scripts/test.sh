@@ -66,5 +66,12 @@ if [ "$status" -eq 0 ]; then
   bash bench/run.sh --smoke >/tmp/twofold-bench-smoke.log 2>&1 || { tail -40 /tmp/twofold-bench-smoke.log; status=1; echo "benchmark smoke run failed"; }
 fi
 
+# >>> load
+# Smoke run of the load tool (seconds, tiny N, Twofold only): seed, sign-in run, /users, force fan-out.
+if [ "$status" -eq 0 ]; then
+  bash bench/load.sh --smoke --no-build >/tmp/twofold-load-smoke.log 2>&1 || { tail -40 /tmp/twofold-load-smoke.log; status=1; echo "load smoke run failed"; }
+fi
+# <<< load
+
 echo "tests: ${passed:-0} passed, ${failed:-0} failed"
 exit $status

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Twofold.Mail;
+using Twofold.Settings;
 
 namespace Twofold.Data;
 
@@ -22,6 +23,8 @@ public abstract class TwofoldDbContext(DbContextOptions options)
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<ForcePairingJob> ForcePairingJobs => Set<ForcePairingJob>();
 
     /// <summary>
     /// Columns changed only by single conditional UPDATEs (replay guard, attempt counters). Identity's
@@ -78,6 +81,9 @@ public abstract class TwofoldDbContext(DbContextOptions options)
             e.Property(u => u.Login).HasMaxLength(64);
             e.HasOne(u => u.Operator).WithMany().HasForeignKey(u => u.OperatorId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(u => new { u.OperatorId, u.Login });
+
+            // The force fan-out walks one operator's users in id order (keyset), batch by batch.
+            e.HasIndex(u => new { u.OperatorId, u.Id });
         });
 
         builder.Entity<Authenticator>(e =>
@@ -103,6 +109,12 @@ public abstract class TwofoldDbContext(DbContextOptions options)
             e.Property(m => m.Subject).HasMaxLength(300);
             e.Property(m => m.LastError).HasMaxLength(1000);
             e.HasIndex(m => new { m.Status, m.NextAttemptAt });
+        });
+
+        builder.Entity<ForcePairingJob>(e =>
+        {
+            e.HasIndex(j => new { j.State, j.OperatorId });
+            e.HasOne<Operator>().WithMany().HasForeignKey(j => j.OperatorId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

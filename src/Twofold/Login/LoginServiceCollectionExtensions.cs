@@ -76,6 +76,11 @@ public static class LoginServiceCollectionExtensions
                     : RateLimitPartition.GetNoLimiter(string.Empty));
         });
 
+        // Identity's default hashing (PBKDF2-HMAC-SHA512, 100,000 iterations) unless "PasswordHasher:IterationCount"
+        // says otherwise: the load benchmark lowers it to see the rest of the sign-in pipeline. Stored hashes
+        // keep their own count, and a hash below the configured count is upgraded at the next sign-in.
+        services.Configure<PasswordHasherOptions>(configuration.GetSection("PasswordHasher"));
+
         services.AddScoped<SignInService>();
         services.AddScoped<TwoFactorVerifier>();
         services.AddScoped<PasswordAttempts>();

@@ -79,17 +79,24 @@ internal sealed class OutboxStore(TwofoldDbContext db, IOptions<SmtpOptions> opt
             .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id)
             .ToListAsync(ct);
 
-    /// <summary>Delivered: the bodies (one-time links) are erased; the row stays as the record.</summary>
-    public Task MarkSentAsync(OutboxMessage message, Guid token)
+    /// <summary>
+    /// Delivered: the bodies (one-time links) are erased; the rows stay as the record. One UPDATE for a
+    /// batch (one commit instead of one per mail). Not cancellable: the SMTP server has the mails, so
+    /// forgetting that would send them twice. A crash between the sends and this UPDATE resends only
+    /// that batch's mails, each once, when the lease ends.
+    /// </summary>
+    public Task MarkSentAsync(IReadOnlyCollection<long> ids, Guid token)
     {
-        var now = time.GetUtcNow();
-        var attempts = message.Attempts + 1;
+        if (ids.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
 
-        // Not cancellable: the SMTP server has the mail, so forgetting that would send it twice.
-        return Claimed(message, token).ExecuteUpdateAsync(
+        var now = time.GetUtcNow();
+        return db.Outbox.Where(m => ids.Contains(m.Id) && m.ClaimToken == token).ExecuteUpdateAsync(
             s => s.SetProperty(m => m.Status, OutboxStatus.Sent)
                 .SetProperty(m => m.SentAt, now)
-                .SetProperty(m => m.Attempts, attempts)
+                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
                 .SetProperty(m => m.ProtectedTextBody, (string?)null)
                 .SetProperty(m => m.ProtectedHtmlBody, (string?)null)
                 .SetProperty(m => m.ClaimToken, (Guid?)null)

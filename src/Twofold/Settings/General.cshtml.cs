@@ -19,11 +19,28 @@ public sealed class GeneralModel(OperatorSettings settings) : PageModel
 
     public string? Message { get; private set; }
 
+    /// <summary>The newest pairing-link fan-out, shown while it runs (and its result after).</summary>
+    public ForcePairingProgress? Progress { get; private set; }
+
+    public static string Describe(ForcePairingProgress progress) => progress.State switch
+    {
+        ForcePairingJobState.Running => string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"Sending pairing links: {progress.ProcessedUsers:N0} of {progress.TotalUsers:N0} users checked, {progress.MailsQueued:N0} link(s) queued."),
+        ForcePairingJobState.Completed => string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"Pairing links queued for every user without a paired device: {progress.MailsQueued:N0} of {progress.ProcessedUsers:N0} users."),
+        _ => string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"Sending pairing links was stopped after {progress.ProcessedUsers:N0} of {progress.TotalUsers:N0} users ({progress.MailsQueued:N0} link(s) queued)."),
+    };
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         var op = await settings.GetAsync(User.OperatorIdOf(), ct);
         OperatorName = $"{op.Name} ({op.Code})";
         ForceTwoFactor = op.ForceTwoFactor;
+        Progress = await settings.GetProgressAsync(op.Id, ct);
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
@@ -40,6 +57,7 @@ public sealed class GeneralModel(OperatorSettings settings) : PageModel
         var result = await settings.SetForceAsync(User.OperatorIdOf(), User.UserId(), ForceTwoFactor, Confirmed, ct);
         var op = await settings.GetAsync(User.OperatorIdOf(), ct);
         OperatorName = $"{op.Name} ({op.Code})";
+        Progress = await settings.GetProgressAsync(op.Id, ct);
         switch (result.Outcome)
         {
             case ForceOutcome.NeedsConfirmation:
@@ -47,7 +65,7 @@ public sealed class GeneralModel(OperatorSettings settings) : PageModel
                 break;
             case ForceOutcome.Saved:
                 Message = op.ForceTwoFactor
-                    ? $"Saved. Two-factor authentication is now required for all users; {result.PairingMailsQueued} pairing email(s) are being sent."
+                    ? "Saved. Two-factor authentication is now required for all users; users without a paired device are being emailed a pairing link."
                     : "Saved. Each user's own profile choice applies again.";
                 break;
             default:

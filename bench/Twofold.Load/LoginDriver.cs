@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+
+namespace Twofold.Load;
+
+/// <summary>
+/// `run`: virtual users through the real sign-in flow (login page, password, code page, code) for a
+/// bounded time. Codes are computed client-side; a user signs in at most once per 30-s step (both
+/// apps see the same pattern; Twofold would refuse a reused step).
+/// </summary>
+internal sealed class LoginDriver(Options o)
+{
+    private readonly string flow = o.Text("flow", "twofold");
+    private readonly int users = o.Int("users", 10_000);
+    private readonly int workers = o.Int("workers", 16);
+    private readonly double duration = Math.Min(60, o.Number("duration", 60));
+    private readonly double warmup = o.Number("warmup", 5);
+    private readonly int? pid = o.Text("server-pid", "") is { Length: > 0 } p ? int.Parse(p, CultureInfo.InvariantCulture) : null;
+    private long next = -1;
+    private long[] lastStep = [];
+
+    public async Task<int> RunAsync()
+    {
+        using var http = WebSession.NewClient(o.Required("url"), workers);
+        lastStep = Enumerable.Repeat(-1L, users).ToArray();
+
+        if (warmup > 0)
+        {
+            await DriveAsync(http, new Recorder(), TimeSpan.FromSeconds(warmup));
+        }
+
+        var recorder = new Recorder();
+        var watch = Stopwatch.StartNew();
+        var (logins, starved) = await DriveAsync(http, recorder, TimeSpan.FromSeconds(duration));
+        var seconds = watch.Elapsed.TotalSeconds;
+        var steps = recorder.Summarize(seconds);
+        var peak = ServerMemory.PeakMb(pid);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"flow {flow}: {workers} workers, {seconds:F1} s, {users:N0} users; full two-factor logins {logins} = {logins / seconds:F1}/s; server peak memory {(peak is null ? "n/a" : $"{peak:F0} MB")}{(starved > 0 ? $"; {starved} waits for a fresh user" : "")}"));
+        Recorder.Print(steps);
+        if (o.Text("json", "") is { Length: > 0 } path)
+        {
+            var result = new RunResult(flow, workers, seconds, users, logins, logins / seconds, peak, steps);
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result));
+        }
+
+        return steps.Sum(s => s.Errors) == 0 && logins > 0 ? 0 : 1;
+    }
+
+    private async Task<(int Logins, int Starved)> DriveAsync(HttpClient http, Recorder recorder, TimeSpan length)
+    {
+        using var stop = new CancellationTokenSource(length);
+        var logins = 0;
+        var starved = 0;
+        var tasks = Enumerable.Range(0, workers).Select(async _ =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var user = PickUser();
+                if (user < 0)
+                {
+                    Interlocked.Increment(ref starved);
+                    await Task.Delay(100, CancellationToken.None);
+                    continue;
+                }
+
+                try
+                {
+                    if (await SignInAsync(http, recorder, user, stop.Token))
+                    {
+                        Interlocked.Increment(ref logins);
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // The run ended mid-flow: not counted.
+                }
+            }
+        }).ToList();
+        await Task.WhenAll(tasks);
+        return (logins, starved);
+    }
+
+    /// <summary>The next user not yet used in the current 30-s step, or -1 if all were.</summary>
+    private int PickUser()
+    {
+        var step = LoadUsers.Step(DateTimeOffset.UtcNow);
+        for (var tries = 0; tries < users; tries++)
+        {
+            var i = (int)(Interlocked.Increment(ref next) % users);
+            var last = Interlocked.Read(ref lastStep[i]);
+            if (last < step && Interlocked.CompareExchange(ref lastStep[i], step, last) == last)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private async Task<bool> SignInAsync(HttpClient http, Recorder recorder, int user, CancellationToken ct)
+    {
+        var web = new WebSession(http);
+        var template = flow == "template";
+        var loginPath = template ? "/Identity/Account/Login" : "/login";
+        var total = Stopwatch.StartNew();
+
+        var page = await TimedAsync(recorder, "GET login page", () => web.GetAsync(loginPath, ct), HttpStatusCode.OK);
+        if (page is null)
+        {
+            return false;
+        }
+
+        List<KeyValuePair<string, string>> form = template
+            ? [new("Input.Email", LoadUsers.Email(user)), new("Input.Password", LoadUsers.Password), new("Input.RememberMe", "false")]
+            : [new("Input.OperatorCode", LoadUsers.OperatorCode), new("Input.Login", LoadUsers.Login(user)), new("Input.Password", LoadUsers.Password), new("ReturnUrl", "")];
+        form.Add(new("__RequestVerificationToken", WebSession.Token(page.Value.Body)));
+        var password = await TimedAsync(recorder, "POST password", () => web.PostAsync(loginPath, form, ct), HttpStatusCode.Redirect,
+            l => l.Contains(template ? "LoginWith2fa" : "two-factor", StringComparison.OrdinalIgnoreCase));
+        if (password is null)
+        {
+            return false;
+        }
+
+        var codePath = new Uri(new Uri(http.BaseAddress!, loginPath), password.Value.Location!).PathAndQuery;
+        var codePage = await TimedAsync(recorder, "GET code page", () => web.GetAsync(codePath, ct), HttpStatusCode.OK);
+        if (codePage is null)
+        {
+            return false;
+        }
+
+        var code = LoadUsers.Code(LoadUsers.Secret(user), LoadUsers.Step(DateTimeOffset.UtcNow));
+        List<KeyValuePair<string, string>> codeForm = template
+            ? [new("Input.TwoFactorCode", code), new("Input.RememberMachine", "false")]
+            : [new("Input.Code", code), new("ReturnUrl", "")];
+        codeForm.Add(new("__RequestVerificationToken", WebSession.Token(codePage.Value.Body)));
+        var done = await TimedAsync(recorder, "POST code", () => web.PostAsync(template ? codePath : "/login/two-factor", codeForm, ct), HttpStatusCode.Redirect,
+            l => !l.Contains("login", StringComparison.OrdinalIgnoreCase));
+        if (done is null)
+        {
+            return false;
+        }
+
+        recorder.Add("full login", total.Elapsed.TotalMilliseconds);
+        return true;
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body, string? Location)?> TimedAsync(
+        Recorder recorder, string step, Func<Task<(HttpStatusCode Status, string Body, string? Location)>> send, HttpStatusCode expected,
+        Func<string, bool>? location = null)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var response = await send();
+            var ok = response.Status == expected && (location is null || (response.Location is { } l && location(l)));
+            if (!ok)
+            {
+                recorder.Error(step);
+                return null;
+            }
+
+            recorder.Add(step, watch.Elapsed.TotalMilliseconds);
+            return response;
+        }
+        catch (HttpRequestException)
+        {
+            recorder.Error(step);
+            return null;
+        }
+    }
+}
+
+internal sealed record RunResult(string Flow, int Workers, double Seconds, int Users, int Logins, double LoginsPerSecond, double? PeakMb, IReadOnlyList<StepStats> Steps);
