@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Twofold.Audit;
+using Twofold.Login;
 using Twofold.Mail;
 
 namespace Twofold.Data;
@@ -22,6 +24,10 @@ public abstract class TwofoldDbContext(DbContextOptions options)
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<PasswordResetToken> PasswordResetTokens => Set<PasswordResetToken>();
 
     /// <summary>
     /// Columns changed only by single conditional UPDATEs (replay guard, attempt counters). Identity's
@@ -104,5 +110,8 @@ public abstract class TwofoldDbContext(DbContextOptions options)
             e.Property(m => m.LastError).HasMaxLength(1000);
             e.HasIndex(m => new { m.Status, m.NextAttemptAt });
         });
+
+        builder.ApplyConfiguration(new AuditEventConfiguration());
+        builder.ApplyConfiguration(new PasswordResetTokenConfiguration());
     }
 }

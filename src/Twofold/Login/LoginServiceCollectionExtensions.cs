@@ -79,6 +79,8 @@ public static class LoginServiceCollectionExtensions
         services.AddScoped<SignInService>();
         services.AddScoped<TwoFactorVerifier>();
         services.AddScoped<PasswordAttempts>();
+        services.AddScoped<PasswordResetService>();
+        services.AddScoped<LockoutRecorder>();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Twofold.Audit;
 using Twofold.Data;
 using Twofold.Login;
 using Twofold.Mail;
@@ -15,7 +16,7 @@ namespace Twofold.Pairing;
 /// </summary>
 public sealed class PairingLinkIssuer(
     MailOutbox outbox, AuthenticatorSecrets secrets, IOptions<AppOptions> app,
-    IOptions<SecurityOptions> security, TimeProvider time)
+    IOptions<SecurityOptions> security, AuditLog audit, TimeProvider time)
 {
     public async Task IssueAsync(TwofoldDbContext db, TwofoldUser user, Operator op, PairingReason reason, CancellationToken ct = default)
     {
@@ -61,5 +62,12 @@ public sealed class PairingLinkIssuer(
             app.Value.Link("/profile") + "#change-password",
             expiresAt);
         outbox.Enqueue(db, mail, op.Id, user.Id);
+        audit.Record(AuditEventType.PairingLinkSent, user, detail: reason switch
+        {
+            PairingReason.EnabledByUser => "two-factor turned on",
+            PairingReason.ForcedByOperator => "two-factor forced by the operator",
+            PairingReason.ResetByAdministrator => "reset by an administrator",
+            _ => "sign-in without a paired device",
+        });
     }
 }

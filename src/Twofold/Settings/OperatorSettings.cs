@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Twofold.Audit;
 using Twofold.Data;
 using Twofold.Pairing;
 
@@ -15,7 +16,7 @@ public enum ForceOutcome
 public sealed record ForceResult(ForceOutcome Outcome, int PairingMailsQueued = 0);
 
 /// <summary>General Settings of one operator: "Force two factor authentication for all users".</summary>
-public sealed class OperatorSettings(TwofoldDbContext db, PairingLinkIssuer pairing, ILogger<OperatorSettings> logger)
+public sealed class OperatorSettings(TwofoldDbContext db, PairingLinkIssuer pairing, AuditLog audit, ILogger<OperatorSettings> logger)
 {
     public Task<Operator> GetAsync(int operatorId, CancellationToken ct = default) =>
         db.Operators.SingleAsync(o => o.Id == operatorId, ct);
@@ -59,6 +60,9 @@ public sealed class OperatorSettings(TwofoldDbContext db, PairingLinkIssuer pair
             }
         }
 
+        var actor = await db.Users.FindAsync([actingUserId], ct);
+        audit.Record(force ? AuditEventType.TwoFactorForced : AuditEventType.TwoFactorUnforced, null, actor,
+            force ? $"{queued} pairing link(s) sent" : null, operatorId);
         await db.SaveChangesAsync(ct);
         logger.LogInformation(LogEvents.ForceChanged, "Operator {OperatorId} force two-factor set to {Force} by {UserId}; {Queued} pairing mails queued",
             operatorId, force, actingUserId, queued);

@@ -89,7 +89,7 @@ public sealed class IndexModel(UserDirectory directory, UserAccounts accounts, U
             return NotFound();
         }
 
-        await accounts.ResetTwoFactorAsync(user, ct);
+        await accounts.ResetTwoFactorAsync(user, await users.GetUserAsync(User), ct);
         Message = $"Two-factor authentication of {user.Login} was reset; they have been signed out everywhere" +
                   (user.TwoFactorEnabled ? " and a new pairing link was sent." : ".");
         await LoadAsync(ct);

@@ -1,0 +1,19 @@
+namespace Twofold.Audit;
+
+/// <summary>Where the current request comes from; both null outside a request (CLI, background jobs).</summary>
+public sealed class AuditContext(IHttpContextAccessor accessor)
+{
+    /// <summary>The client address as seen after UseForwardedHeaders.</summary>
+    public string? ClientIp => accessor.HttpContext?.Connection.RemoteIpAddress?.ToString() is { } ip
+        ? Truncate(ip, AuditEvent.ClientIpMaxLength)
+        : null;
+
+    public string? UserAgent => accessor.HttpContext?.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent
+        ? Truncate(Clean(agent), AuditEvent.UserAgentMaxLength)
+        : null;
+
+    public static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+
+    // A header is attacker-chosen text: no control characters into rows that end up in CSV and pages.
+    private static string Clean(string value) => new(value.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+}
