@@ -3,6 +3,9 @@ namespace Twofold.Audit;
 /// <summary>Where the current request comes from; both null outside a request (CLI, background jobs).</summary>
 public sealed class AuditContext(IHttpContextAccessor accessor)
 {
+    /// <summary>False in the admin CLI and background jobs.</summary>
+    public bool InRequest => accessor.HttpContext is not null;
+
     /// <summary>The client address as seen after UseForwardedHeaders.</summary>
     public string? ClientIp => accessor.HttpContext?.Connection.RemoteIpAddress?.ToString() is { } ip
         ? Truncate(ip, AuditEvent.ClientIpMaxLength)

@@ -13,10 +13,9 @@ public static class SecurityNoticeMail
     public sealed record Action(string Text, string LinkText, string Link);
 
     public static Email Create(
-        string kind, string toAddress, string subject, string account, string happened, string when, string? clientIp,
+        string kind, string toAddress, string subject, string account, string happened, string when, string from,
         string? extra, Action notYou)
     {
-        var from = clientIp is null ? "not from a web browser (administration tool)" : $"from the address {clientIp}";
         var text = $"""
             Security notice for {account}
 

@@ -74,7 +74,9 @@ public sealed class SecurityNotices(
         var operatorCode = await db.Operators.Where(o => o.Id == user.OperatorId).Select(o => o.Code).SingleAsync(ct);
         var mail = SecurityNoticeMail.Create(
             kind, user.Email, subject, $"{operatorCode} / {user.Login}", happened, FormText.Utc(time.GetUtcNow()),
-            context.ClientIp, extra, notYou);
+            context.ClientIp is { } ip ? $"from the address {ip}"
+                : context.InRequest ? "from an unknown address" : "from the administration tool on the server",
+            extra, notYou);
         outbox.Enqueue(db, mail, user.OperatorId, user.Id);
     }
 }
