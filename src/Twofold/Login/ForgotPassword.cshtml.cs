@@ -11,7 +11,7 @@ namespace Twofold.Login;
 /// be used to find out which logins an operator has. Posts are rate-limited per IP like /login.
 /// </summary>
 [AllowAnonymous]
-public sealed class ForgotPasswordModel(PasswordResetService reset) : PageModel
+public sealed class ForgotPasswordModel(PasswordResetQueue queue, Audit.AuditContext client) : PageModel
 {
     public const string Answer = "If this account exists and has an email address, we have sent it a link to reset the password. " +
                                  "The link works once, for 1 hour.";
@@ -38,7 +38,7 @@ public sealed class ForgotPasswordModel(PasswordResetService reset) : PageModel
     {
     }
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    public IActionResult OnPost()
     {
         if (FormText.HasHiddenCharacters(Input.OperatorCode) || FormText.HasHiddenCharacters(Input.Login))
         {
@@ -51,7 +51,8 @@ public sealed class ForgotPasswordModel(PasswordResetService reset) : PageModel
             return Page();
         }
 
-        await reset.RequestAsync(Input.OperatorCode.Trim(), Input.Login.Trim(), ct);
+        // Handled in the background: the answer neither waits for nor depends on the account.
+        queue.Enqueue(new PasswordResetRequest(Input.OperatorCode.Trim(), Input.Login.Trim(), client.ClientIp, client.UserAgent));
         Sent = true;
         return Page();
     }

@@ -80,6 +80,8 @@ public static class LoginServiceCollectionExtensions
         services.AddScoped<TwoFactorVerifier>();
         services.AddScoped<PasswordAttempts>();
         services.AddScoped<PasswordResetService>();
+        services.AddSingleton<PasswordResetQueue>();
+        services.AddHostedService<PasswordResetWorker>();
         services.AddScoped<LockoutRecorder>();
         return services;
     }

@@ -21,9 +21,10 @@ public sealed record ResetOutcome(bool Succeeded, ResetLinkState LinkState, IRea
 
 /// <summary>
 /// "Forgot password?": mails a single-use link valid for <see cref="Lifetime"/>, then sets a new password.
-/// Our own hashed tokens rather than Identity's DataProtectorTokenProvider: that one reads the system
-/// clock (untestable expiry, FakeTimeProvider ignored) and cannot be made single-use without a stamp change
-/// it does not check against a one-time flag. A reset never touches the second factor.
+/// Our own tokens rather than Identity's DataProtectorTokenProvider: that one checks expiry against the
+/// system clock (not the injected TimeProvider, so expiry cannot be tested) and stays reusable until
+/// the security stamp changes. Ours are stored only as SHA-256 hashes, consumed by a conditional
+/// UPDATE, and also void once the stamp changes. A reset never touches the second factor.
 /// </summary>
 public sealed class PasswordResetService(
     TwofoldDbContext db,
@@ -41,10 +42,12 @@ public sealed class PasswordResetService(
     /// <summary>At most one reset mail per account in this time: the form cannot be used to flood a mailbox.</summary>
     public static readonly TimeSpan MailThrottle = TimeSpan.FromMinutes(2);
 
-    /// <summary>Mails a link if the account exists and has an address. The caller answers the same either way.</summary>
+    /// <summary>
+    /// Mails a link if the account exists and has an address. Runs in <see cref="PasswordResetWorker"/>,
+    /// after the page has answered, so its cost reveals nothing about the account.
+    /// </summary>
     public async Task RequestAsync(string operatorCode, string login, CancellationToken ct = default)
     {
-        // Made on both paths, so an unknown account costs the same random and hashing work.
         var (token, hash) = PairingTokens.Create();
         var user = await users.FindByNameAsync(TwofoldUser.ComposeUserName(operatorCode, login));
         var now = time.GetUtcNow();
