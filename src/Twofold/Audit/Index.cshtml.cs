@@ -48,13 +48,20 @@ public sealed class IndexModel(AuditQuery audit) : PageModel
             return Page();
         }
 
-        var csv = new StringBuilder(AuditCsv.Header);
-        await foreach (var row in audit.ExportAsync(User.OperatorIdOf(), filter).WithCancellation(ct))
+        // Streamed row by row: an export of a busy operator's year does not sit in memory.
+        Response.ContentType = "text/csv; charset=utf-8";
+        Response.Headers.ContentDisposition = "attachment; filename=audit.csv";
+        Response.Headers.CacheControl = "no-store";
+        await using (var writer = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
         {
-            csv.Append(AuditCsv.Line(row));
+            await writer.WriteAsync(AuditCsv.Header);
+            await foreach (var row in audit.ExportAsync(User.OperatorIdOf(), filter).WithCancellation(ct))
+            {
+                await writer.WriteAsync(AuditCsv.Line(row));
+            }
         }
 
-        return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "audit.csv");
+        return new EmptyResult();
     }
 
     /// <summary>A query string that repeats the current filter, for the pager and the CSV link.</summary>
