@@ -146,6 +146,20 @@ public sealed class ForgotPasswordTests(TwofoldFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Reset_EndsAPasswordLockout()
+    {
+        var user = await stories.NewUserAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user, $"bad guess {i} 123");
+        }
+
+        Assert.Equal((HttpStatusCode)423, (await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user)).Status);
+        await SetPasswordAsync(stories.NewBrowser(), await RequestLinkAsync(user));
+        await stories.SignInAsync(user with { Password = NewPassword });
+    }
+
+    [Fact]
     public async Task Reset_NeverBypassesTheSecondFactor()
     {
         var user = await stories.NewUserAsync();
