@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Twofold.Audit;
+using Twofold.Login;
 using Twofold.Mail;
 using Twofold.Settings;
 
@@ -25,6 +27,10 @@ public abstract class TwofoldDbContext(DbContextOptions options)
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<ForcePairingJob> ForcePairingJobs => Set<ForcePairingJob>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<PasswordResetToken> PasswordResetTokens => Set<PasswordResetToken>();
 
     /// <summary>
     /// Columns changed only by single conditional UPDATEs (replay guard, attempt counters). Identity's
@@ -116,5 +122,8 @@ public abstract class TwofoldDbContext(DbContextOptions options)
             e.HasIndex(j => new { j.State, j.OperatorId });
             e.HasOne<Operator>().WithMany().HasForeignKey(j => j.OperatorId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        builder.ApplyConfiguration(new AuditEventConfiguration());
+        builder.ApplyConfiguration(new PasswordResetTokenConfiguration());
     }
 }

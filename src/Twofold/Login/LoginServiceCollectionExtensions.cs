@@ -84,6 +84,10 @@ public static class LoginServiceCollectionExtensions
         services.AddScoped<SignInService>();
         services.AddScoped<TwoFactorVerifier>();
         services.AddScoped<PasswordAttempts>();
+        services.AddScoped<PasswordResetService>();
+        services.AddSingleton<PasswordResetQueue>();
+        services.AddHostedService<PasswordResetWorker>();
+        services.AddScoped<LockoutRecorder>();
         return services;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Twofold.Audit;
 using Twofold.Data;
 using Twofold.Pairing;
 
@@ -37,6 +38,7 @@ public sealed class SignInService(
     TwoFactorVerifier codes,
     PasswordAttempts passwordAttempts,
     PairingLinkIssuer pairing,
+    AuditLog audit,
     IOptions<SecurityOptions> options,
     TimeProvider time,
     ILogger<SignInService> logger)
@@ -56,17 +58,27 @@ public sealed class SignInService(
         {
             users.PasswordHasher.VerifyHashedPassword(null!, TimingDummyHash.Value, password);
             logger.LogInformation(LogEvents.SignInFailed, "Sign-in failed: unknown operator or login");
+            // The typed login is not stored: people type passwords into the login field.
+            var normalized = Operator.Normalize(operatorCode);
+            var operatorId = await db.Operators.Where(o => o.NormalizedCode == normalized).Select(o => (int?)o.Id).SingleOrDefaultAsync(ct);
+            if (operatorId is not null)
+            {
+                await audit.RecordNowAsync(AuditEventType.SignInFailedPassword, null, detail: "unknown login", operatorId: operatorId, ct: ct);
+            }
+
             return new SignInResult(SignInOutcome.Failed);
         }
 
         if (passwordAttempts.LockedUntil(user) is { } lockedUntil)
         {
+            await audit.RecordNowAsync(AuditEventType.SignInFailedPassword, user, detail: "account locked", ct: ct);
             return new SignInResult(SignInOutcome.LockedOut, lockedUntil);
         }
 
         if (!await users.CheckPasswordAsync(user, password))
         {
             logger.LogInformation(LogEvents.SignInFailed, "Sign-in failed: wrong password for user {UserId}", user.Id);
+            await audit.RecordNowAsync(AuditEventType.SignInFailedPassword, user, detail: "wrong password", ct: ct);
             return await passwordAttempts.RecordFailureAsync(user, ct) is { } until
                 ? new SignInResult(SignInOutcome.LockedOut, until)
                 : new SignInResult(SignInOutcome.Failed);
@@ -79,6 +91,7 @@ public sealed class SignInService(
         if (!required)
         {
             await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "pwd")]);
+            await audit.RecordNowAsync(AuditEventType.SignInSucceeded, user, detail: "password only", ct: ct);
             logger.LogInformation(LogEvents.SignedIn, "User {UserId} signed in with password only", user.Id);
             return new SignInResult(SignInOutcome.SignedIn);
         }
@@ -86,6 +99,7 @@ public sealed class SignInService(
         var now = time.GetUtcNow();
         if (user.CodeLockoutEnd > now)
         {
+            await audit.RecordNowAsync(AuditEventType.SignInFailedCode, user, detail: "code step locked", ct: ct);
             return new SignInResult(SignInOutcome.LockedOut, user.CodeLockoutEnd);
         }
 
@@ -121,18 +135,22 @@ public sealed class SignInService(
             case CodeOutcome.Accepted:
                 await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
                 await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
+                await audit.RecordNowAsync(AuditEventType.SignInSucceeded, user, detail: "password and code", ct: ct);
                 logger.LogInformation(LogEvents.SignedIn, "User {UserId} signed in with password and code", user.Id);
                 return new SignInResult(SignInOutcome.SignedIn);
             case CodeOutcome.LockedOut:
                 // Dropping the state means the password has to be proven again after the lockout.
                 await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
                 logger.LogWarning(LogEvents.CodeLockout, "Code step locked for user {UserId}", user.Id);
+                await audit.RecordNowAsync(AuditEventType.SignInFailedCode, user, detail: "code step locked", ct: ct);
                 return new SignInResult(SignInOutcome.LockedOut, check.LockedUntil);
             case CodeOutcome.Replayed:
                 logger.LogInformation(LogEvents.CodeRejected, "Replayed code refused for user {UserId}", user.Id);
+                await audit.RecordNowAsync(AuditEventType.SignInFailedCode, user, detail: "code already used", ct: ct);
                 return new SignInResult(SignInOutcome.ReplayedCode);
             default:
                 logger.LogInformation(LogEvents.CodeRejected, "Wrong code for user {UserId}", user.Id);
+                await audit.RecordNowAsync(AuditEventType.SignInFailedCode, user, detail: "wrong code", ct: ct);
                 return new SignInResult(SignInOutcome.WrongCode);
         }
     }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Twofold.Data;
+using Twofold.Mail;
 using Twofold.Totp;
 
 namespace Twofold.Login;
@@ -22,7 +23,7 @@ public sealed record CodeCheck(CodeOutcome Outcome, long? Step = null, DateTimeO
 /// </summary>
 public sealed class TwoFactorVerifier(
     TwofoldDbContext db, AuthenticatorSecrets secrets, TotpVerifier totp,
-    IOptions<SecurityOptions> options, TimeProvider time)
+    IOptions<SecurityOptions> options, TimeProvider time, LockoutRecorder? lockouts = null)
 {
     public async Task<CodeCheck> VerifyAsync(Guid userId, int code, AuthenticatorStatus status, CancellationToken ct = default)
     {
@@ -77,9 +78,21 @@ public sealed class TwoFactorVerifier(
 
         var max = options.Value.MaxFailedCodes;
         var until = time.GetUtcNow().AddMinutes(options.Value.CodeLockoutMinutes);
-        // Only the request whose increment reached the limit sets the lockout and restarts the count.
+        // Only the request whose increment reached the limit sets the lockout and restarts the count;
+        // the lock, its audit row and the owner's notice commit together.
+        await using var tx = lockouts is null || db.Database.CurrentTransaction is not null ? null : await db.Database.BeginTransactionAsync(ct);
         var locked = await db.Users.Where(u => u.Id == userId && u.CodeFailedCount >= max)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.CodeLockoutEnd, until).SetProperty(u => u.CodeFailedCount, 0), ct);
+        if (locked == 1 && lockouts is not null)
+        {
+            await lockouts.RecordAsync(userId, LockoutKind.Code, until, ct);
+        }
+
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct);
+        }
+
         return locked == 1 ? new CodeCheck(CodeOutcome.LockedOut, LockedUntil: until) : new CodeCheck(outcome);
     }
 }

@@ -15,6 +15,7 @@ public static class MailServiceCollectionExtensions
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<OutboxSaveChangesInterceptor>());
         services.AddScoped<OutboxStore>();
         services.AddScoped<OutboxAdmin>();
+        services.AddScoped<SecurityNotices>();
 
         // Registered after AddData's migrator: hosted services start in order, so the table exists.
         services.AddHostedService<OutboxDispatcher>();

@@ -69,7 +69,7 @@ public sealed class IndexModel(PairingService pairing, QrCodeRenderer qr) : Page
     /// <summary>Opening the link only reads: a mail scanner that pre-opens it changes nothing.</summary>
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        var link = await pairing.LookupAsync(Token, ct);
+        var link = await pairing.OpenAsync(Token, ct);
         if (link.State != LinkState.Valid)
         {
             return Invalid(link.State);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Twofold.Audit;
 using Twofold.Data;
 using Twofold.Login;
 using Twofold.Mail;
@@ -15,7 +16,7 @@ namespace Twofold.Pairing;
 /// </summary>
 public sealed class PairingLinkIssuer(
     MailOutbox outbox, AuthenticatorSecrets secrets, IOptions<AppOptions> app,
-    IOptions<SecurityOptions> security, TimeProvider time)
+    IOptions<SecurityOptions> security, AuditLog audit, TimeProvider time)
 {
     public Task IssueAsync(TwofoldDbContext db, TwofoldUser user, Operator op, PairingReason reason, CancellationToken ct = default) =>
         IssueManyAsync(db, [user], op, reason, ct);
@@ -79,6 +80,13 @@ public sealed class PairingLinkIssuer(
                 profileLink,
                 expiresAt);
             outbox.Enqueue(db, mail, op.Id, user.Id);
+            audit.Record(AuditEventType.PairingLinkSent, user, detail: reason switch
+            {
+                PairingReason.EnabledByUser => "two-factor turned on",
+                PairingReason.ForcedByOperator => "two-factor forced by the operator",
+                PairingReason.ResetByAdministrator => "reset by an administrator",
+                _ => "sign-in without a paired device",
+            });
         }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Twofold.Audit;
 using Twofold.Data;
 using Twofold.Login;
 using Twofold.Totp;
@@ -57,6 +58,7 @@ public sealed class PairingService(
     TwoFactorVerifier codes,
     PasswordAttempts passwordAttempts,
     IDataProtectionProvider protection,
+    AuditLog audit,
     IOptions<TotpOptions> totpOptions,
     TimeProvider time,
     ILogger<PairingService> logger)
@@ -84,7 +86,22 @@ public sealed class PairingService(
         };
         return state == LinkState.Valid
             ? new PairingLink(state, row, row!.User.Operator.Code, row.User.Login)
-            : new PairingLink(state);
+            : new PairingLink(state, state == LinkState.Expired ? row : null);
+    }
+
+    /// <summary>
+    /// The link was opened (GET). Changes no state of the link or the account; an expired link leaves an
+    /// audit row, the administrator's hint that someone still needs to pair.
+    /// </summary>
+    public async Task<PairingLink> OpenAsync(string? token, CancellationToken ct = default)
+    {
+        var link = await LookupAsync(token, ct);
+        if (link is { State: LinkState.Expired, Token: { } expired })
+        {
+            await audit.RecordNowAsync(AuditEventType.PairingLinkExpired, expired.User, ct: ct);
+        }
+
+        return link;
     }
 
     public async Task<UnlockResult> UnlockAsync(string? token, string operatorCode, string login, string password, CancellationToken ct = default)
@@ -171,6 +188,8 @@ public sealed class PairingService(
             .ExecuteDeleteAsync(ct);
         pending.Status = AuthenticatorStatus.Paired;
         pending.PairedAt = now;
+        audit.Record(AuditEventType.PairingLinkUsed, link.Token.User);
+        audit.Record(AuditEventType.DevicePaired, link.Token.User);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         logger.LogInformation(LogEvents.DevicePaired, "Device paired for user {UserId}", link.Token.UserId);

@@ -9,7 +9,7 @@ using Twofold.Web;
 
 namespace Twofold.Profile;
 
-public sealed class IndexModel(UserManager<TwofoldUser> users, SignInManager<TwofoldUser> signIn, TwoFactorSettings twoFactor) : PageModel
+public sealed class IndexModel(UserManager<TwofoldUser> users, SignInManager<TwofoldUser> signIn, TwoFactorSettings twoFactor, PasswordChange passwordChange) : PageModel
 {
     [BindProperty]
     public TwoFactorInput TwoFactor { get; set; } = new();
@@ -135,7 +135,7 @@ public sealed class IndexModel(UserManager<TwofoldUser> users, SignInManager<Two
         }
 
         var user = await CurrentUserAsync();
-        var result = await users.ChangePasswordAsync(user, Password.Current, Password.New);
+        var result = await passwordChange.ChangeAsync(user, Password.Current, Password.New, ct);
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Twofold.Audit;
 using Twofold.Data;
 using Twofold.Login;
+using Twofold.Mail;
 using Twofold.Pairing;
 using Twofold.Totp;
 
@@ -35,6 +37,8 @@ public sealed class TwoFactorSettings(
     PairingLinkIssuer pairing,
     TwoFactorVerifier codes,
     PasswordAttempts passwordAttempts,
+    AuditLog audit,
+    SecurityNotices notices,
     ILogger<TwoFactorSettings> logger)
 {
     public async Task<TwoFactorStatus> GetStatusAsync(TwofoldUser user, CancellationToken ct = default)
@@ -57,6 +61,7 @@ public sealed class TwoFactorSettings(
             await pairing.IssueAsync(db, user, op, PairingReason.EnabledByUser, ct);
         }
 
+        audit.Record(AuditEventType.TwoFactorEnabled, user);
         await db.SaveChangesAsync(ct);
         logger.LogInformation(LogEvents.TwoFactorEnabled, "Two-factor turned on by user {UserId}", user.Id);
     }
@@ -118,7 +123,9 @@ public sealed class TwoFactorSettings(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Authenticators.Where(a => a.UserId == user.Id).ExecuteDeleteAsync(ct);
         user.TwoFactorEnabled = false;
-        await users.UpdateSecurityStampAsync(user); // signs out every other session
+        audit.Record(AuditEventType.TwoFactorDisabled, user, detail: password is null ? "confirmed with a code" : "confirmed with the password");
+        await notices.TwoFactorTurnedOffAsync(user, ct);
+        await users.UpdateSecurityStampAsync(user); // signs out every other session; saves the row and the notice
         await tx.CommitAsync(ct);
         await signIn.RefreshSignInAsync(user);
         logger.LogInformation(LogEvents.TwoFactorDisabled, "Two-factor turned off by user {UserId}", user.Id);

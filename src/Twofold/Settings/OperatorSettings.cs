@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Twofold.Audit;
 using Twofold.Data;
 
 namespace Twofold.Settings;
@@ -17,7 +18,7 @@ public sealed record ForceResult(ForceOutcome Outcome);
 public sealed record ForcePairingProgress(ForcePairingJobState State, int ProcessedUsers, int TotalUsers, int MailsQueued);
 
 /// <summary>General Settings of one operator: "Force two factor authentication for all users".</summary>
-public sealed class OperatorSettings(TwofoldDbContext db, ForcePairingSignal signal, TimeProvider time, ILogger<OperatorSettings> logger)
+public sealed class OperatorSettings(TwofoldDbContext db, ForcePairingSignal signal, TimeProvider time, AuditLog audit, ILogger<OperatorSettings> logger)
 {
     public Task<Operator> GetAsync(int operatorId, CancellationToken ct = default) =>
         db.Operators.SingleAsync(o => o.Id == operatorId, ct);
@@ -86,6 +87,9 @@ public sealed class OperatorSettings(TwofoldDbContext db, ForcePairingSignal sig
                 .ExecuteDeleteAsync(ct);
         }
 
+        var actor = await db.Users.FindAsync([actingUserId], ct);
+        audit.Record(force ? AuditEventType.TwoFactorForced : AuditEventType.TwoFactorUnforced, null, actor,
+            force ? "pairing links sent in the background" : null, operatorId);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         if (force)

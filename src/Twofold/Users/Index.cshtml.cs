@@ -93,7 +93,7 @@ public sealed class IndexModel(
             return NotFound();
         }
 
-        await accounts.ResetTwoFactorAsync(user, ct);
+        await accounts.ResetTwoFactorAsync(user, await users.GetUserAsync(User), ct);
         Message = $"Two-factor authentication of {user.Login} was reset; they have been signed out everywhere" +
                   (user.TwoFactorEnabled ? " and a new pairing link was sent." : ".");
         await LoadAsync(ct);

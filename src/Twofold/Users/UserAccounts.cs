@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Twofold.Audit;
 using Twofold.Data;
+using Twofold.Mail;
 using Twofold.Pairing;
 
 namespace Twofold.Users;
@@ -14,7 +16,8 @@ public sealed record AccountResult(bool Succeeded, IReadOnlyList<string> Errors)
 
 /// <summary>Creating operators and users, and resetting a user's authenticator: shared by /users and the CLI.</summary>
 public sealed class UserAccounts(
-    TwofoldDbContext db, UserManager<TwofoldUser> users, PairingLinkIssuer pairing, TimeProvider time, ILogger<UserAccounts> logger)
+    TwofoldDbContext db, UserManager<TwofoldUser> users, PairingLinkIssuer pairing, AuditLog audit, SecurityNotices notices,
+    TimeProvider time, ILogger<UserAccounts> logger)
 {
     public async Task<AccountResult> CreateOperatorAsync(string code, string name, CancellationToken ct = default)
     {
@@ -103,7 +106,11 @@ public sealed class UserAccounts(
     /// Lost phone: removes every authenticator, voids open links, signs the user out everywhere
     /// (new security stamp) and, when two-factor still applies, mails a fresh pairing link.
     /// </summary>
-    public async Task<AccountResult> ResetTwoFactorAsync(TwofoldUser user, CancellationToken ct = default)
+    public Task<AccountResult> ResetTwoFactorAsync(TwofoldUser user, CancellationToken ct = default) =>
+        ResetTwoFactorAsync(user, null, ct);
+
+    /// <param name="administrator">Who pressed Reset, for the audit trail and the notice; null from the admin CLI.</param>
+    public async Task<AccountResult> ResetTwoFactorAsync(TwofoldUser user, TwofoldUser? administrator, CancellationToken ct = default)
     {
         var op = await db.Operators.SingleAsync(o => o.Id == user.OperatorId, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -118,6 +125,8 @@ public sealed class UserAccounts(
             await pairing.IssueAsync(db, user, op, PairingReason.ResetByAdministrator, ct);
         }
 
+        audit.Record(AuditEventType.TwoFactorReset, user, administrator, administrator is null ? "admin CLI" : null);
+        await notices.DeviceResetByAdministratorAsync(user, administrator, ct);
         await db.SaveChangesAsync(ct);
         await users.UpdateSecurityStampAsync(user);
         await tx.CommitAsync(ct);

@@ -19,5 +19,9 @@ internal static class LogEvents
     public static readonly EventId MailDeliveryOff = new(1303, nameof(MailDeliveryOff));
     public static readonly EventId MailDispatchError = new(1304, nameof(MailDispatchError));
     public static readonly EventId DemoSeeded = new(1400, nameof(DemoSeeded));
-    public static readonly EventId DatabaseUnavailable = new(1500, nameof(DatabaseUnavailable));
+    public static readonly EventId DatabaseUnavailable = new(1700, nameof(DatabaseUnavailable));
+    public static readonly EventId AuditPruned = new(1500, nameof(AuditPruned));
+    public static readonly EventId AuditPruneFailed = new(1501, nameof(AuditPruneFailed));
+    public static readonly EventId PasswordResetRequested = new(1600, nameof(PasswordResetRequested));
+    public static readonly EventId PasswordReset = new(1601, nameof(PasswordReset));
 }

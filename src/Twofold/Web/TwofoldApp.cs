@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.HttpOverrides;
+using Twofold.Audit;
 using Twofold.Data;
 using Twofold.Login;
 using Twofold.Mail;
@@ -21,6 +23,7 @@ public static class TwofoldApp
             .AddWeb()
             .AddTotp()
             .AddMail()
+            .AddAudit()
             .AddLogin(builder.Configuration)
             .AddPairing()
             .AddUsers()

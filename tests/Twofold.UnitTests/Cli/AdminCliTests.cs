@@ -239,7 +239,8 @@ public sealed class AdminCliTests : IDisposable
         Assert.Equal(AuthenticatorStatus.Pending, Assert.Single(remaining).Status);
         var token = Assert.Single(await check.PairingTokens.Where(t => t.RevokedAt == null).ToListAsync());
         Assert.Equal(remaining[0].Id, token.AuthenticatorId);
-        Assert.Equal(1, await check.Outbox.CountAsync());
+        // The new pairing link and the security notice about the reset.
+        Assert.Equal(["pairing-link", "security-notice:device-reset"], (await check.Outbox.Select(m => m.Kind).ToListAsync()).Order());
     }
 
     [Fact]
