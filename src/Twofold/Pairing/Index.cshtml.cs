@@ -50,6 +50,9 @@ public sealed class IndexModel(PairingService pairing, QrCodeRenderer qr) : Page
 
     public DateTimeOffset? LockedUntil { get; private set; }
 
+    /// <summary>Shown once, right after pairing.</summary>
+    public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
+
     public sealed class GateInput
     {
         [Display(Name = "Operator code")]
@@ -125,6 +128,7 @@ public sealed class IndexModel(PairingService pairing, QrCodeRenderer qr) : Page
         {
             case PairOutcome.Paired:
                 Step = PairingStep.Paired;
+                RecoveryCodes = result.RecoveryCodes ?? [];
                 return Page();
             case PairOutcome.LinkInvalid:
                 return Invalid(result.LinkState);
@@ -133,6 +137,9 @@ public sealed class IndexModel(PairingService pairing, QrCodeRenderer qr) : Page
                 return await GateAgainAsync(StatusCodes.Status400BadRequest, ct);
             case PairOutcome.ReplayedCode:
                 ModelState.AddModelError(nameof(Code), "This code has already been used. Wait for the next code to appear in your app.");
+                return ShowSecret(result.Secret!, StatusCodes.Status400BadRequest);
+            case PairOutcome.ClockDrift:
+                ModelState.AddModelError(nameof(Code), Totp.ClockDrift.Message(result.DriftSteps!.Value));
                 return ShowSecret(result.Secret!, StatusCodes.Status400BadRequest);
             case PairOutcome.BadFormat:
                 return ShowSecret(result.Secret!, StatusCodes.Status400BadRequest);

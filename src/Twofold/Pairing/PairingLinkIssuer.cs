@@ -17,7 +17,11 @@ public sealed class PairingLinkIssuer(
     MailOutbox outbox, AuthenticatorSecrets secrets, IOptions<AppOptions> app,
     IOptions<SecurityOptions> security, TimeProvider time)
 {
-    public async Task IssueAsync(TwofoldDbContext db, TwofoldUser user, Operator op, PairingReason reason, CancellationToken ct = default)
+    public Task IssueAsync(TwofoldDbContext db, TwofoldUser user, Operator op, PairingReason reason, CancellationToken ct = default) =>
+        IssueAsync(db, user, op, reason, deadline: null, ct);
+
+    /// <param name="deadline">For a grace-period reminder: the deadline named in the mail.</param>
+    public async Task IssueAsync(TwofoldDbContext db, TwofoldUser user, Operator op, PairingReason reason, DateTimeOffset? deadline, CancellationToken ct)
     {
         var now = time.GetUtcNow();
 
@@ -59,7 +63,8 @@ public sealed class PairingLinkIssuer(
             op.Code, user.Login, reason, now,
             app.Value.Link("/pair", "token=" + token),
             app.Value.Link("/profile") + "#change-password",
-            expiresAt);
+            expiresAt,
+            deadline);
         outbox.Enqueue(db, mail, op.Id, user.Id);
     }
 }

@@ -15,7 +15,7 @@ public enum ForceOutcome
 public sealed record ForceResult(ForceOutcome Outcome, int PairingMailsQueued = 0);
 
 /// <summary>General Settings of one operator: "Force two factor authentication for all users".</summary>
-public sealed class OperatorSettings(TwofoldDbContext db, PairingLinkIssuer pairing, ILogger<OperatorSettings> logger)
+public sealed class OperatorSettings(TwofoldDbContext db, PairingLinkIssuer pairing, TimeProvider time, ILogger<OperatorSettings> logger)
 {
     public Task<Operator> GetAsync(int operatorId, CancellationToken ct = default) =>
         db.Operators.SingleAsync(o => o.Id == operatorId, ct);
@@ -37,6 +37,8 @@ public sealed class OperatorSettings(TwofoldDbContext db, PairingLinkIssuer pair
         var queued = 0;
         if (force)
         {
+            // The grace period of every existing user counts from now (Recovery/GracePeriod).
+            op.ForcedAt = time.GetUtcNow();
             // Everyone without a paired device gets a link now and must pair before signing in again.
             var unpaired = await db.Users
                 .Where(u => u.OperatorId == operatorId
@@ -60,9 +62,28 @@ public sealed class OperatorSettings(TwofoldDbContext db, PairingLinkIssuer pair
         }
 
         await db.SaveChangesAsync(ct);
+        // AUDIT: SettingsChanged (force two-factor on/off)
         logger.LogInformation(LogEvents.ForceChanged, "Operator {OperatorId} force two-factor set to {Force} by {UserId}; {Queued} pairing mails queued",
             operatorId, force, actingUserId, queued);
         return new ForceResult(ForceOutcome.Saved, queued);
+    }
+
+    /// <summary>"Remember a device for N days" and "Grace period" (validated by the page). True when something changed.</summary>
+    public async Task<bool> SetPoliciesAsync(int operatorId, Guid actingUserId, int rememberDeviceDays, int gracePeriodHours, CancellationToken ct = default)
+    {
+        var op = await GetAsync(operatorId, ct);
+        if (op.RememberDeviceDays == rememberDeviceDays && op.GracePeriodHours == gracePeriodHours)
+        {
+            return false;
+        }
+
+        op.RememberDeviceDays = rememberDeviceDays;
+        op.GracePeriodHours = gracePeriodHours;
+        await db.SaveChangesAsync(ct);
+        // AUDIT: SettingsChanged
+        logger.LogInformation(LogEvents.ForceChanged, "Operator {OperatorId} policies set by {UserId}: remember device {Days} days, grace {Hours} hours",
+            operatorId, actingUserId, rememberDeviceDays, gracePeriodHours);
+        return true;
     }
 
     private Task<bool> IsPairedAsync(Guid userId, CancellationToken ct) =>

@@ -4,6 +4,7 @@ using Twofold.Login;
 using Twofold.Mail;
 using Twofold.Pairing;
 using Twofold.Profile;
+using Twofold.Recovery;
 using Twofold.Settings;
 using Twofold.Totp;
 using Twofold.Users;
@@ -26,7 +27,8 @@ public static class TwofoldApp
             .AddPairing()
             .AddUsers()
             .AddProfile()
-            .AddSettings();
+            .AddSettings()
+            .AddRecovery();
         builder.Services.AddHostedService<DemoSeeder>();
         return builder;
     }

@@ -190,6 +190,9 @@ namespace Twofold.Data.Migrations.Postgres
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
+                    b.Property<int>("StepOffset")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
 
@@ -219,6 +222,12 @@ namespace Twofold.Data.Migrations.Postgres
                     b.Property<bool>("ForceTwoFactor")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTimeOffset?>("ForcedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("GracePeriodHours")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -228,6 +237,9 @@ namespace Twofold.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<int>("RememberDeviceDays")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -278,6 +290,38 @@ namespace Twofold.Data.Migrations.Postgres
                     b.ToTable("PairingTokens");
                 });
 
+            modelBuilder.Entity("Twofold.Data.RecoveryCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "UsedAt");
+
+                    b.ToTable("RecoveryCodes");
+                });
+
             modelBuilder.Entity("Twofold.Data.TwofoldUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -306,6 +350,9 @@ namespace Twofold.Data.Migrations.Postgres
 
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("GraceReminderDeadline")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("IsAdministrator")
                         .HasColumnType("boolean");
@@ -515,6 +562,17 @@ namespace Twofold.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Authenticator");
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Twofold.Data.RecoveryCode", b =>
+                {
+                    b.HasOne("Twofold.Data.TwofoldUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
 
                     b.Navigation("User");
                 });

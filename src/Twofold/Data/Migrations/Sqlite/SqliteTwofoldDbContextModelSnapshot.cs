@@ -179,6 +179,9 @@ namespace Twofold.Data.Migrations.Sqlite
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("StepOffset")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("TEXT");
 
@@ -206,6 +209,12 @@ namespace Twofold.Data.Migrations.Sqlite
                     b.Property<bool>("ForceTwoFactor")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ForcedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GracePeriodHours")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -215,6 +224,9 @@ namespace Twofold.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("RememberDeviceDays")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -265,6 +277,38 @@ namespace Twofold.Data.Migrations.Sqlite
                     b.ToTable("PairingTokens");
                 });
 
+            modelBuilder.Entity("Twofold.Data.RecoveryCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "UsedAt");
+
+                    b.ToTable("RecoveryCodes");
+                });
+
             modelBuilder.Entity("Twofold.Data.TwofoldUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -292,6 +336,9 @@ namespace Twofold.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("GraceReminderDeadline")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsAdministrator")
@@ -500,6 +547,17 @@ namespace Twofold.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Authenticator");
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Twofold.Data.RecoveryCode", b =>
+                {
+                    b.HasOne("Twofold.Data.TwofoldUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
 
                     b.Navigation("User");
                 });
