@@ -156,7 +156,8 @@ public sealed class IndexModel(PairingService pairing, QrCodeRenderer qr) : Page
         Ticket = secret.Ticket;
         QrDataUri = qr.PngDataUri(secret.OtpAuthUri);
         Code = null;
-        ModelState.Remove(nameof(Code));
+        // The code's error (wrong code, clock drift) stays in ModelState so the summary shows it; the
+        // fields are rendered from the model, not from ModelState, so the typed code is not echoed.
         ModelState.Remove(nameof(Ticket));
         Response.StatusCode = statusCode;
         return Page();
