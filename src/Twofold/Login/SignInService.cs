@@ -95,6 +95,7 @@ public sealed class SignInService(
         if (paired && rememberedDevices.IsRemembered(Http, user, op))
         {
             await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
+            // AUDIT: SignInSucceeded (password on a remembered device)
             logger.LogInformation(LogEvents.SignedIn, "User {UserId} signed in with password on a remembered device", user.Id);
             return new SignInResult(SignInOutcome.SignedIn);
         }
@@ -110,6 +111,7 @@ public sealed class SignInService(
             if (gracePeriod.IsWithin(GracePeriod.DeadlineFor(op, user)))
             {
                 await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "pwd")]);
+                // AUDIT: SignInSucceeded (password only, grace period)
                 logger.LogInformation(LogEvents.SignedIn, "User {UserId} signed in with password during the grace period", user.Id);
                 return new SignInResult(SignInOutcome.SignedIn);
             }
@@ -151,6 +153,7 @@ public sealed class SignInService(
                 logger.LogInformation(LogEvents.SignedIn, "User {UserId} signed in with password and code", user.Id);
                 return new SignInResult(SignInOutcome.SignedIn);
             case CodeOutcome.ClockDrift:
+                // AUDIT: SignInFailed (code from a drifted clock)
                 logger.LogInformation(LogEvents.CodeRejected, "Code from a drifted clock ({DriftSteps} steps) refused for user {UserId}", check.DriftSteps, user.Id);
                 return new SignInResult(SignInOutcome.ClockDrift, DriftSteps: check.DriftSteps);
             case CodeOutcome.LockedOut:

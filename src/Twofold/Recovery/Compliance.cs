@@ -38,6 +38,7 @@ public sealed class Compliance(TwofoldDbContext db, PairingLinkIssuer pairing)
 
         await pairing.IssueAsync(db, user, op, PairingReason.ForcedByOperator, ct);
         await db.SaveChangesAsync(ct);
+        // AUDIT: PairingLinkSent (resent by an administrator from General Settings)
         return true;
     }
 }

@@ -65,6 +65,7 @@ public sealed class GraceReminders(TwofoldDbContext db, PairingLinkIssuer pairin
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
+        // AUDIT: PairingLinkSent (grace-period reminder)
         logger.LogInformation(LogEvents.GraceReminderQueued, "Grace-period reminder queued for user {UserId}", userId);
         return true;
     }

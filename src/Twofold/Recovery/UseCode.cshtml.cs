@@ -63,12 +63,14 @@ public sealed class UseCodeModel(SignInService signIn, RecoveryCodes recoveryCod
                 Remaining = result.Remaining;
                 return Page();
             case RedeemOutcome.LockedOut:
+                // AUDIT: Lockout (code step, via wrong recovery codes)
                 // As with wrong app codes: the password must be proven again after the lockout.
                 await HttpContext.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
                 LockedUntil = result.LockedUntil;
                 Response.StatusCode = StatusCodes.Status423Locked;
                 return Page();
             default:
+                // AUDIT: SignInFailed (wrong recovery code)
                 ModelState.AddModelError(nameof(Code), "That recovery code is not correct or has already been used.");
                 Response.StatusCode = StatusCodes.Status401Unauthorized;
                 return Page();

@@ -105,4 +105,32 @@ public sealed class RememberDeviceTests(TwofoldFactory factory) : IClassFixture<
         Assert.False(afterReset.HasButton("Log out"));
         Assert.Contains("A pairing link has been sent", afterReset.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RememberCookie_IsHttpOnlyStrict_EncryptedAndExpiresWithTheSetting()
+    {
+        var (_, _, user) = await OperatorRememberingAsync(7);
+        var client = factory.CreateBrowserClient();
+        using var login = await client.GetAsync("/login");
+        using var toDialog = await (await HtmlForm.FindAsync(login, button: "Log in")).SubmitAsync(client, new Dictionary<string, string>
+        {
+            ["Input.OperatorCode"] = user.OperatorCode, ["Input.Login"] = user.Login, ["Input.Password"] = user.Password,
+        });
+        using var dialog = await client.GetAsync(toDialog.Headers.Location);
+        using var done = await (await HtmlForm.FindAsync(dialog, button: "Confirm")).SubmitAsync(client, new Dictionary<string, string>
+        {
+            ["Input.Code"] = stories.CodeNow(user), ["Input.RememberDevice"] = "true",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        var cookie = done.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("Twofold.RememberDevice=", StringComparison.Ordinal));
+        var lower = cookie.ToLowerInvariant();
+        Assert.Contains("httponly", lower, StringComparison.Ordinal);
+        Assert.Contains("samesite=strict", lower, StringComparison.Ordinal);
+        Assert.DoesNotContain("secure", lower, StringComparison.Ordinal); // plain HTTP here; Secure over HTTPS
+        var expires = factory.Time.GetUtcNow().AddDays(7).ToString("ddd, dd MMM yyyy HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(expires.ToLowerInvariant(), lower, StringComparison.Ordinal);
+        var userId = await Recovery.UserIdAsync(user);
+        Assert.DoesNotContain(userId.ToString("N"), lower, StringComparison.Ordinal);
+        Assert.DoesNotContain(userId.ToString(), lower, StringComparison.Ordinal);
+    }
 }
