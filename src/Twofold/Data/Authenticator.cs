@@ -26,4 +26,10 @@ public sealed class Authenticator
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? PairedAt { get; set; }
+
+    /// <summary>
+    /// The device's clock offset in 30-s steps (device step − server step), learned when pairing and
+    /// at every accepted code, so a phone whose clock is off keeps a 60-s window around its own time.
+    /// </summary>
+    public int StepOffset { get; set; }
 }

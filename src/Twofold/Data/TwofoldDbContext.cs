@@ -22,6 +22,8 @@ public abstract class TwofoldDbContext(DbContextOptions options)
 
     public DbSet<PairingToken> PairingTokens => Set<PairingToken>();
 
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -40,7 +42,7 @@ public abstract class TwofoldDbContext(DbContextOptions options)
     private static readonly string[] CounterColumns =
     [
         nameof(TwofoldUser.LastAcceptedTotpStep), nameof(TwofoldUser.CodeFailedCount), nameof(TwofoldUser.CodeLockoutEnd),
-        nameof(TwofoldUser.AccessFailedCount), nameof(TwofoldUser.LockoutEnd),
+        nameof(TwofoldUser.AccessFailedCount), nameof(TwofoldUser.LockoutEnd), nameof(TwofoldUser.GraceReminderDeadline),
     ];
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -105,6 +107,14 @@ public abstract class TwofoldDbContext(DbContextOptions options)
             e.Property(t => t.TokenHash).HasMaxLength(32);
             e.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(t => t.Authenticator).WithMany().HasForeignKey(t => t.AuthenticatorId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<RecoveryCode>(e =>
+        {
+            e.HasOne(c => c.User).WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(c => new { c.UserId, c.UsedAt });
+            e.Property(c => c.Salt).HasMaxLength(16);
+            e.Property(c => c.Hash).HasMaxLength(32);
         });
 
         builder.Entity<OutboxMessage>(e =>

@@ -34,6 +34,9 @@ public sealed class TwofoldUser : IdentityUser<Guid>
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The grace deadline for which the reminder mail was queued (set by a conditional UPDATE: once per deadline, across nodes).</summary>
+    public DateTimeOffset? GraceReminderDeadline { get; set; }
+
     public static string ComposeUserName(string operatorCode, string login) =>
         $"{Operator.Normalize(operatorCode)}/{login.Trim()}";
 }

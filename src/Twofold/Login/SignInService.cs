@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Twofold.Audit;
 using Twofold.Data;
 using Twofold.Pairing;
+using Twofold.Recovery;
 
 namespace Twofold.Login;
 
@@ -21,9 +22,11 @@ public enum SignInOutcome
     NoPendingSignIn,
     WrongCode,
     ReplayedCode,
+    /// <summary>Refused: the code belongs to a time up to ±10 steps away (<see cref="SignInResult.DriftSteps"/>).</summary>
+    ClockDrift,
 }
 
-public sealed record SignInResult(SignInOutcome Outcome, DateTimeOffset? LockedUntil = null, string? MaskedEmail = null);
+public sealed record SignInResult(SignInOutcome Outcome, DateTimeOffset? LockedUntil = null, string? MaskedEmail = null, int? DriftSteps = null);
 
 /// <summary>
 /// Stages sign-in like Identity's SignInManager: password → short-lived, separate "password
@@ -39,6 +42,8 @@ public sealed class SignInService(
     PasswordAttempts passwordAttempts,
     PairingLinkIssuer pairing,
     AuditLog audit,
+    RememberedDevices rememberedDevices,
+    GracePeriod gracePeriod,
     IOptions<SecurityOptions> options,
     TimeProvider time,
     ILogger<SignInService> logger)
@@ -97,15 +102,34 @@ public sealed class SignInService(
         }
 
         var now = time.GetUtcNow();
+        var paired = await db.Authenticators.AnyAsync(a => a.UserId == user.Id && a.Status == AuthenticatorStatus.Paired, ct);
+
+        // A remembered device stands in for the code: the cookie is bound to this user's current security stamp.
+        if (paired && rememberedDevices.IsRemembered(Http, user, op))
+        {
+            await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
+            await audit.RecordNowAsync(AuditEventType.SignInSucceeded, user, detail: "password on a remembered device", ct: ct);
+            logger.LogInformation(LogEvents.SignedIn, "User {UserId} signed in with password on a remembered device", user.Id);
+            return new SignInResult(SignInOutcome.SignedIn);
+        }
+
         if (user.CodeLockoutEnd > now)
         {
             await audit.RecordNowAsync(AuditEventType.SignInFailedCode, user, detail: "code step locked", ct: ct);
             return new SignInResult(SignInOutcome.LockedOut, user.CodeLockoutEnd);
         }
 
-        var paired = await db.Authenticators.AnyAsync(a => a.UserId == user.Id && a.Status == AuthenticatorStatus.Paired, ct);
         if (!paired)
         {
+            // Forced with a grace period: until the deadline the password still opens a session (with a banner).
+            if (gracePeriod.IsWithin(GracePeriod.DeadlineFor(op, user)))
+            {
+                await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "pwd")]);
+                await audit.RecordNowAsync(AuditEventType.SignInSucceeded, user, detail: "password only, grace period", ct: ct);
+                logger.LogInformation(LogEvents.SignedIn, "User {UserId} signed in with password during the grace period", user.Id);
+                return new SignInResult(SignInOutcome.SignedIn);
+            }
+
             await SendPairingMailIfDueAsync(user, op, now, ct);
             return new SignInResult(SignInOutcome.PairingRequired, MaskedEmail: EmailMask.Mask(user.Email));
         }
@@ -121,7 +145,13 @@ public sealed class SignInService(
 
     public async Task<bool> HasPendingCodeStepAsync() => await PendingUserAsync() is not null;
 
-    public async Task<SignInResult> CodeStepAsync(int code, CancellationToken ct)
+    /// <summary>Days a device may be remembered for the pending user's operator; 0 = the option is off.</summary>
+    public async Task<int> RememberDaysForPendingAsync(CancellationToken ct = default) =>
+        await PendingUserAsync() is { } user
+            ? await db.Operators.Where(o => o.Id == user.OperatorId).Select(o => o.RememberDeviceDays).SingleAsync(ct)
+            : 0;
+
+    public async Task<SignInResult> CodeStepAsync(int code, bool rememberDevice, CancellationToken ct)
     {
         var user = await PendingUserAsync();
         if (user is null)
@@ -133,11 +163,14 @@ public sealed class SignInService(
         switch (check.Outcome)
         {
             case CodeOutcome.Accepted:
-                await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
-                await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
+                await CompleteSecondFactorAsync(user, rememberDevice, ct);
                 await audit.RecordNowAsync(AuditEventType.SignInSucceeded, user, detail: "password and code", ct: ct);
                 logger.LogInformation(LogEvents.SignedIn, "User {UserId} signed in with password and code", user.Id);
                 return new SignInResult(SignInOutcome.SignedIn);
+            case CodeOutcome.ClockDrift:
+                await audit.RecordNowAsync(AuditEventType.SignInFailedCode, user, detail: "code from a drifted clock", ct: ct);
+                logger.LogInformation(LogEvents.CodeRejected, "Code from a drifted clock ({DriftSteps} steps) refused for user {UserId}", check.DriftSteps, user.Id);
+                return new SignInResult(SignInOutcome.ClockDrift, DriftSteps: check.DriftSteps);
             case CodeOutcome.LockedOut:
                 // Dropping the state means the password has to be proven again after the lockout.
                 await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
@@ -155,7 +188,24 @@ public sealed class SignInService(
         }
     }
 
-    private async Task<TwofoldUser?> PendingUserAsync()
+    /// <summary>Ends the "password verified" state and opens the session (after a code or a recovery code).</summary>
+    public async Task CompleteSecondFactorAsync(TwofoldUser user, bool rememberDevice, CancellationToken ct)
+    {
+        await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
+        if (rememberDevice)
+        {
+            var days = await db.Operators.Where(o => o.Id == user.OperatorId).Select(o => o.RememberDeviceDays).SingleAsync(ct);
+            if (days > 0)
+            {
+                rememberedDevices.Remember(Http, user, days);
+                await audit.RecordNowAsync(AuditEventType.DeviceRemembered, user, detail: $"for {days} day(s)", ct: ct);
+            }
+        }
+    }
+
+    /// <summary>The user whose password was verified in this browser, while that state is valid.</summary>
+    public async Task<TwofoldUser?> PendingUserAsync()
     {
         var result = await Http.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
         var id = result.Principal?.FindFirstValue(ClaimTypes.Name);

@@ -23,16 +23,30 @@ public sealed class TwoFactorModel(SignInService signIn) : PageModel
 
     private const string CodeKey = $"{nameof(Input)}.{nameof(InputModel.Code)}";
 
+    /// <summary>Operator's "Remember a device for N days"; 0 hides the checkbox.</summary>
+    public int RememberDays { get; private set; }
+
     public sealed class InputModel
     {
         [Display(Name = "Authentication code")]
         [Required(ErrorMessage = "Enter the 6-digit code from your authenticator app.")]
         [StringLength(32, ErrorMessage = TotpCode.FormatError)]
         public string Code { get; set; } = string.Empty;
+
+        [Display(Name = "Don't ask again on this device")]
+        public bool RememberDevice { get; set; }
     }
 
-    public async Task<IActionResult> OnGetAsync() =>
-        await signIn.HasPendingCodeStepAsync() ? Page() : RedirectToPage("/Login/Index", new { expired = true });
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!await signIn.HasPendingCodeStepAsync())
+        {
+            return RedirectToPage("/Login/Index", new { expired = true });
+        }
+
+        RememberDays = await signIn.RememberDaysForPendingAsync(ct);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
@@ -49,11 +63,13 @@ public sealed class TwoFactorModel(SignInService signIn) : PageModel
                 return RedirectToPage("/Login/Index", new { expired = true });
             }
 
+            RememberDays = await signIn.RememberDaysForPendingAsync(ct);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
 
-        var result = await signIn.CodeStepAsync(code, ct);
+        RememberDays = await signIn.RememberDaysForPendingAsync(ct);
+        var result = await signIn.CodeStepAsync(code, Input.RememberDevice && RememberDays > 0, ct);
         switch (result.Outcome)
         {
             case SignInOutcome.SignedIn:
@@ -64,6 +80,9 @@ public sealed class TwoFactorModel(SignInService signIn) : PageModel
                 LockedUntil = result.LockedUntil;
                 Response.StatusCode = StatusCodes.Status423Locked;
                 return Page();
+            case SignInOutcome.ClockDrift:
+                ModelState.AddModelError("Input.Code", ClockDrift.Message(result.DriftSteps!.Value));
+                break;
             case SignInOutcome.ReplayedCode:
                 ModelState.AddModelError(CodeKey, "This code has already been used. Wait for the next code to appear in your app.");
                 break;

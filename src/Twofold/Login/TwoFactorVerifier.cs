@@ -12,9 +12,11 @@ public enum CodeOutcome
     Wrong,
     Replayed,
     LockedOut,
+    /// <summary>Refused, but the code matches a step up to ±10 steps away: the phone's clock is off by <see cref="CodeCheck.DriftSteps"/>.</summary>
+    ClockDrift,
 }
 
-public sealed record CodeCheck(CodeOutcome Outcome, long? Step = null, DateTimeOffset? LockedUntil = null);
+public sealed record CodeCheck(CodeOutcome Outcome, long? Step = null, DateTimeOffset? LockedUntil = null, int? DriftSteps = null);
 
 /// <summary>
 /// Verifies a user's code against their authenticator secrets and enforces the two rules that need
@@ -34,26 +36,54 @@ public sealed class TwoFactorVerifier(
             return new CodeCheck(CodeOutcome.LockedOut, LockedUntil: lockedUntil);
         }
 
-        var protectedSecrets = await db.Authenticators
+        var devices = await db.Authenticators
             .Where(a => a.UserId == userId && a.Status == status)
-            .Select(a => a.ProtectedSecret)
+            .Select(a => new { a.Id, a.ProtectedSecret, a.StepOffset })
             .ToListAsync(ct);
 
+        var current = totp.CurrentStep;
+        var window = totp.Options;
+        var keys = new List<byte[]>(devices.Count);
         long? matched = null;
-        foreach (var protectedSecret in protectedSecrets)
+        var matchedDevice = -1;
+        for (var i = 0; i < devices.Count; i++)
         {
-            var step = totp.Verify(secrets.Unprotect(protectedSecret), code);
-            matched = step > matched || matched is null ? step : matched;
+            var key = secrets.Unprotect(devices[i].ProtectedSecret);
+            keys.Add(key);
+            var step = ClockDrift.VerifyLearned(key, code, current, devices[i].StepOffset, window.PastSteps, window.FutureSteps);
+            if (step is not null && (matched is null || step > matched))
+            {
+                matched = step;
+                matchedDevice = i;
+            }
         }
 
         if (matched is { } accepted)
         {
             if (await TryConsumeStepAsync(userId, accepted, ct))
             {
+                var device = devices[matchedDevice];
+                var learned = ClockDrift.NextOffset(accepted, current, device.StepOffset);
+                if (learned != device.StepOffset)
+                {
+                    await db.Authenticators.Where(a => a.Id == device.Id)
+                        .ExecuteUpdateAsync(s => s.SetProperty(a => a.StepOffset, learned), ct);
+                }
+
                 return new CodeCheck(CodeOutcome.Accepted, accepted);
             }
 
             return await CountFailureAsync(userId, CodeOutcome.Replayed, ct);
+        }
+
+        // Failure path only: a wider search that explains "wrong" codes from a phone with a wrong clock.
+        foreach (var key in keys)
+        {
+            if (ClockDrift.Diagnose(key, code, current) is { } drift)
+            {
+                var check = await CountFailureAsync(userId, CodeOutcome.ClockDrift, ct);
+                return check.Outcome == CodeOutcome.ClockDrift ? check with { DriftSteps = drift } : check;
+            }
         }
 
         return await CountFailureAsync(userId, CodeOutcome.Wrong, ct);
@@ -71,7 +101,8 @@ public sealed class TwoFactorVerifier(
         return updated == 1;
     }
 
-    private async Task<CodeCheck> CountFailureAsync(Guid userId, CodeOutcome outcome, CancellationToken ct)
+    /// <summary>Counts a wrong code (or recovery code) towards the code lockout.</summary>
+    public async Task<CodeCheck> CountFailureAsync(Guid userId, CodeOutcome outcome, CancellationToken ct)
     {
         await db.Users.Where(u => u.Id == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.CodeFailedCount, u => u.CodeFailedCount + 1), ct);

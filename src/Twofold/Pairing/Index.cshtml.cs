@@ -50,6 +50,9 @@ public sealed class IndexModel(PairingService pairing, QrCodeRenderer qr) : Page
 
     public DateTimeOffset? LockedUntil { get; private set; }
 
+    /// <summary>Shown once, right after pairing.</summary>
+    public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
+
     public sealed class GateInput
     {
         [Display(Name = "Operator code")]
@@ -125,6 +128,7 @@ public sealed class IndexModel(PairingService pairing, QrCodeRenderer qr) : Page
         {
             case PairOutcome.Paired:
                 Step = PairingStep.Paired;
+                RecoveryCodes = result.RecoveryCodes ?? [];
                 return Page();
             case PairOutcome.LinkInvalid:
                 return Invalid(result.LinkState);
@@ -133,6 +137,8 @@ public sealed class IndexModel(PairingService pairing, QrCodeRenderer qr) : Page
                 return await GateAgainAsync(StatusCodes.Status400BadRequest, ct);
             case PairOutcome.ReplayedCode:
                 return ShowSecret(result.Secret!, StatusCodes.Status400BadRequest, "This code has already been used. Wait for the next code to appear in your app.");
+            case PairOutcome.ClockDrift:
+                return ShowSecret(result.Secret!, StatusCodes.Status400BadRequest, Totp.ClockDrift.Message(result.DriftSteps!.Value));
             case PairOutcome.BadFormat:
                 return ShowSecret(result.Secret!, StatusCodes.Status400BadRequest, TotpCode.FormatError);
             default:
@@ -149,7 +155,8 @@ public sealed class IndexModel(PairingService pairing, QrCodeRenderer qr) : Page
         Ticket = secret.Ticket;
         QrDataUri = qr.PngDataUri(secret.OtpAuthUri);
         Code = null;
-        ModelState.Remove(nameof(Code));
+        // The code's error (wrong code, clock drift) stays in ModelState so the summary shows it; the
+        // fields are rendered from the model, not from ModelState, so the typed code is not echoed.
         ModelState.Remove(nameof(Ticket));
         if (codeError is not null)
         {

@@ -19,13 +19,20 @@ public sealed class PairingLinkIssuer(
     IOptions<SecurityOptions> security, AuditLog audit, TimeProvider time)
 {
     public Task IssueAsync(TwofoldDbContext db, TwofoldUser user, Operator op, PairingReason reason, CancellationToken ct = default) =>
-        IssueManyAsync(db, [user], op, reason, ct);
+        IssueCoreAsync(db, [user], op, reason, deadline: null, ct);
+
+    /// <param name="deadline">For a grace-period reminder: the deadline named in the mail.</param>
+    public Task IssueAsync(TwofoldDbContext db, TwofoldUser user, Operator op, PairingReason reason, DateTimeOffset? deadline, CancellationToken ct) =>
+        IssueCoreAsync(db, [user], op, reason, deadline, ct);
 
     /// <summary>
     /// The same for many users of one operator with two queries in all (the force fan-out issues
     /// hundreds per transaction); nothing is saved.
     /// </summary>
-    public async Task IssueManyAsync(TwofoldDbContext db, IReadOnlyList<TwofoldUser> users, Operator op, PairingReason reason, CancellationToken ct = default)
+    public Task IssueManyAsync(TwofoldDbContext db, IReadOnlyList<TwofoldUser> users, Operator op, PairingReason reason, CancellationToken ct = default) =>
+        IssueCoreAsync(db, users, op, reason, deadline: null, ct);
+
+    private async Task IssueCoreAsync(TwofoldDbContext db, IReadOnlyList<TwofoldUser> users, Operator op, PairingReason reason, DateTimeOffset? deadline, CancellationToken ct)
     {
         if (users.Count == 0)
         {
@@ -78,13 +85,16 @@ public sealed class PairingLinkIssuer(
                 op.Code, user.Login, reason, now,
                 app.Value.Link("/pair", "token=" + token),
                 profileLink,
-                expiresAt);
+                expiresAt,
+                deadline);
             outbox.Enqueue(db, mail, op.Id, user.Id);
             audit.Record(AuditEventType.PairingLinkSent, user, detail: reason switch
             {
                 PairingReason.EnabledByUser => "two-factor turned on",
                 PairingReason.ForcedByOperator => "two-factor forced by the operator",
                 PairingReason.ResetByAdministrator => "reset by an administrator",
+                PairingReason.NewDevice => "new device requested",
+                PairingReason.GraceReminder => "grace-period reminder",
                 _ => "sign-in without a paired device",
             });
         }

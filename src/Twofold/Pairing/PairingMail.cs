@@ -12,7 +12,7 @@ public static class PairingMail
 
     public static Email Create(
         string toAddress, string operatorCode, string login, PairingReason reason,
-        DateTimeOffset at, string pairingLink, string changePasswordLink, DateTimeOffset expiresAt)
+        DateTimeOffset at, string pairingLink, string changePasswordLink, DateTimeOffset expiresAt, DateTimeOffset? deadline = null)
     {
         var account = $"{operatorCode} / {login}";
         var when = at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
@@ -22,6 +22,9 @@ public static class PairingMail
             PairingReason.EnabledByUser => $"Two-factor authentication was turned on for {account} at {when}.",
             PairingReason.ForcedByOperator => $"Your operator {operatorCode} now requires two-factor authentication for {account} (since {when}).",
             PairingReason.ResetByAdministrator => $"An administrator removed the authenticator of {account} at {when}; pair your device again.",
+            PairingReason.NewDevice => $"Pairing a new mobile device was requested for {account} at {when}. Your current device keeps working until the new one is paired.",
+            PairingReason.GraceReminder => $"Reminder: your operator {operatorCode} requires two-factor authentication for {account}. " +
+                $"Pair your mobile device before {(deadline ?? expiresAt).UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}; after that you cannot sign in without it.",
             _ => $"A sign-in to {account} at {when} needs a paired mobile device.",
         };
         const string NotYou = "If this was not you, change your password:";

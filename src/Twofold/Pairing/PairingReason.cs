@@ -7,4 +7,8 @@ public enum PairingReason
     ForcedByOperator,
     ResetByAdministrator,
     RequestedAtSignIn,
+    /// <summary>"Pair a new device" on the profile: the current device works until the new one is paired.</summary>
+    NewDevice,
+    /// <summary>The one reminder 24 h before a grace period ends.</summary>
+    GraceReminder,
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Twofold.Audit;
 using Twofold.Data;
 using Twofold.Login;
+using Twofold.Recovery;
 using Twofold.Totp;
 
 namespace Twofold.Pairing;
@@ -42,9 +43,13 @@ public enum PairOutcome
     ReplayedCode,
     TicketExpired,
     LinkInvalid,
+    /// <summary>The code matches a step further than ±2 steps away: the phone's clock is off.</summary>
+    ClockDrift,
 }
 
-public sealed record PairResult(PairOutcome Outcome, PairingSecret? Secret = null, LinkState LinkState = LinkState.Valid);
+public sealed record PairResult(
+    PairOutcome Outcome, PairingSecret? Secret = null, LinkState LinkState = LinkState.Valid,
+    IReadOnlyList<string>? RecoveryCodes = null, int? DriftSteps = null);
 
 /// <summary>
 /// The pairing link's three steps. Opening the link (GET) only reads: mail scanners that pre-open
@@ -56,6 +61,7 @@ public sealed class PairingService(
     UserManager<TwofoldUser> users,
     AuthenticatorSecrets secrets,
     TwoFactorVerifier codes,
+    RecoveryCodes recoveryCodes,
     PasswordAttempts passwordAttempts,
     IDataProtectionProvider protection,
     AuditLog audit,
@@ -159,11 +165,14 @@ public sealed class PairingService(
 
         var pending = await db.Authenticators.SingleAsync(a => a.Id == link.Token.AuthenticatorId, ct);
         var secret = secrets.Unprotect(pending.ProtectedSecret);
-        var options = totpOptions.Value;
-        var step = TotpVerifier.Verify(secret, code, Rfc6238.StepAt(time.GetUtcNow()), options.PastSteps, options.FutureSteps);
+        // A wider window than at sign-in (±2 steps), only here: it learns the offset of a phone whose clock is off.
+        var currentStep = Rfc6238.StepAt(time.GetUtcNow());
+        var step = ClockDrift.VerifyPairing(secret, code, currentStep);
         if (step is null)
         {
-            return new PairResult(PairOutcome.WrongCode, await SecretForAsync(link, ct));
+            return ClockDrift.Diagnose(secret, code, currentStep) is { } drift
+                ? new PairResult(PairOutcome.ClockDrift, await SecretForAsync(link, ct), DriftSteps: drift)
+                : new PairResult(PairOutcome.WrongCode, await SecretForAsync(link, ct));
         }
 
         var now = time.GetUtcNow();
@@ -188,12 +197,15 @@ public sealed class PairingService(
             .ExecuteDeleteAsync(ct);
         pending.Status = AuthenticatorStatus.Paired;
         pending.PairedAt = now;
+        pending.StepOffset = (int)(step.Value - currentStep);
+        // Every pairing (first device or a replacement) comes with a fresh set of recovery codes, shown once.
+        var recovery = await recoveryCodes.ReplaceAsync(link.Token.UserId, ct);
         audit.Record(AuditEventType.PairingLinkUsed, link.Token.User);
         audit.Record(AuditEventType.DevicePaired, link.Token.User);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        logger.LogInformation(LogEvents.DevicePaired, "Device paired for user {UserId}", link.Token.UserId);
-        return new PairResult(PairOutcome.Paired);
+        logger.LogInformation(LogEvents.DevicePaired, "Device paired for user {UserId} with clock offset {StepOffset} steps", link.Token.UserId, pending.StepOffset);
+        return new PairResult(PairOutcome.Paired, RecoveryCodes: recovery);
     }
 
     private async Task<PairingSecret> SecretForAsync(PairingLink link, CancellationToken ct)

@@ -67,6 +67,8 @@ public sealed class OperatorSettings(TwofoldDbContext db, ForcePairingSignal sig
 
         if (force)
         {
+            // The grace period of every existing user counts from now (Recovery/GracePeriod).
+            op.ForcedAt = time.GetUtcNow();
             // Everyone without a paired device gets a link, sent in the background: with 100,000 users
             // this page must not wait for them. The job commits with the setting, so it is never lost.
             db.Add(new ForcePairingJob
@@ -108,6 +110,26 @@ public sealed class OperatorSettings(TwofoldDbContext db, ForcePairingSignal sig
             .OrderByDescending(j => j.Id)
             .Select(j => new ForcePairingProgress(j.State, j.ProcessedUsers, j.TotalUsers, j.MailsQueued))
             .FirstOrDefaultAsync(ct);
+
+    /// <summary>"Remember a device for N days" and "Grace period" (validated by the page). True when something changed.</summary>
+    public async Task<bool> SetPoliciesAsync(int operatorId, Guid actingUserId, int rememberDeviceDays, int gracePeriodHours, CancellationToken ct = default)
+    {
+        var op = await GetAsync(operatorId, ct);
+        if (op.RememberDeviceDays == rememberDeviceDays && op.GracePeriodHours == gracePeriodHours)
+        {
+            return false;
+        }
+
+        op.RememberDeviceDays = rememberDeviceDays;
+        op.GracePeriodHours = gracePeriodHours;
+        var actor = await db.Users.FindAsync([actingUserId], ct);
+        audit.Record(AuditEventType.SettingsChanged, null, actor,
+            $"remember a device for {rememberDeviceDays} day(s), grace period {gracePeriodHours} hour(s)", operatorId);
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation(LogEvents.ForceChanged, "Operator {OperatorId} policies set by {UserId}: remember device {Days} days, grace {Hours} hours",
+            operatorId, actingUserId, rememberDeviceDays, gracePeriodHours);
+        return true;
+    }
 
     private Task<bool> IsPairedAsync(Guid userId, CancellationToken ct) =>
         db.Authenticators.AnyAsync(a => a.UserId == userId && a.Status == AuthenticatorStatus.Paired, ct);

@@ -14,6 +14,8 @@ public sealed class TotpVerifier(IOptions<TotpOptions> options, TimeProvider tim
 {
     public long CurrentStep => Rfc6238.StepAt(time.GetUtcNow());
 
+    public TotpOptions Options => options.Value;
+
     /// <summary>Returns the latest matching step of the window, or null when none matches.</summary>
     public long? Verify(ReadOnlySpan<byte> secret, int code) =>
         Verify(secret, code, CurrentStep, options.Value.PastSteps, options.Value.FutureSteps);

@@ -12,6 +12,10 @@ internal static class LogEvents
     public static readonly EventId TwoFactorEnabled = new(1102, nameof(TwoFactorEnabled));
     public static readonly EventId TwoFactorDisabled = new(1103, nameof(TwoFactorDisabled));
     public static readonly EventId TwoFactorReset = new(1104, nameof(TwoFactorReset));
+    public static readonly EventId RecoveryCodeUsed = new(1105, nameof(RecoveryCodeUsed));
+    public static readonly EventId RecoveryCodesRegenerated = new(1106, nameof(RecoveryCodesRegenerated));
+    public static readonly EventId NewDeviceRequested = new(1107, nameof(NewDeviceRequested));
+    public static readonly EventId GraceReminderQueued = new(1108, nameof(GraceReminderQueued));
     public static readonly EventId ForceChanged = new(1200, nameof(ForceChanged));
     public static readonly EventId MailSent = new(1300, nameof(MailSent));
     public static readonly EventId MailRetry = new(1301, nameof(MailRetry));

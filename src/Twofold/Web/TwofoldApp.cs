@@ -1,10 +1,10 @@
-using Microsoft.AspNetCore.HttpOverrides;
 using Twofold.Audit;
 using Twofold.Data;
 using Twofold.Login;
 using Twofold.Mail;
 using Twofold.Pairing;
 using Twofold.Profile;
+using Twofold.Recovery;
 using Twofold.Settings;
 using Twofold.Totp;
 using Twofold.Users;
@@ -28,7 +28,8 @@ public static class TwofoldApp
             .AddPairing()
             .AddUsers()
             .AddProfile()
-            .AddSettings();
+            .AddSettings()
+            .AddRecovery();
         builder.Services.AddHostedService<DemoSeeder>();
         builder.AddRequestLimits();
         return builder;

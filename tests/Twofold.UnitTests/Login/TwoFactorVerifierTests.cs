@@ -122,8 +122,21 @@ public sealed class TwoFactorVerifierTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Verify_CodeOfNextStep_IsRejectedAsWrong() =>
-        Assert.Equal(CodeOutcome.Wrong, (await VerifyAsync(CodeAt(Now + 1))).Outcome);
+    public async Task Verify_CodeOfNextStep_IsRejected_AsClockDrift()
+    {
+        // Refused (no offset learned), but recognised: the message can tell the person the phone runs fast.
+        var check = await VerifyAsync(CodeAt(Now + 1));
+        Assert.Equal(CodeOutcome.ClockDrift, check.Outcome);
+        Assert.Equal(1, check.DriftSteps);
+    }
+
+    [Fact]
+    public async Task Verify_FarOffCode_IsRejectedAsWrong()
+    {
+        // A code of 20 steps ago is beyond the ±10-step diagnosis: simply wrong.
+        var check = await VerifyAsync(CodeAt(Now - 20));
+        Assert.Equal(CodeOutcome.Wrong, check.Outcome);
+    }
 
     [Fact]
     public async Task Verify_FiveWrongCodes_LockOutForFifteenMinutes()

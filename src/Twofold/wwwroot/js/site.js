@@ -11,3 +11,8 @@ document.addEventListener("DOMContentLoaded", () => {
     if (field) field.focus();
   }
 });
+
+// Print buttons (recovery codes): CSP forbids inline handlers, so they are wired here.
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
+});

@@ -27,6 +27,28 @@ namespace Twofold.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    OperatorId = table.Column<int>(type: "integer", nullable: true),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Login = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ActorUserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ActorLogin = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    ClientIp = table.Column<string>(type: "character varying(45)", maxLength: 45, nullable: true),
+                    UserAgent = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Detail = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -50,6 +72,9 @@ namespace Twofold.Data.Migrations.Postgres
                     NormalizedCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     ForceTwoFactor = table.Column<bool>(type: "boolean", nullable: false),
+                    ForcedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    GracePeriodHours = table.Column<int>(type: "integer", nullable: false),
+                    RememberDeviceDays = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -118,6 +143,7 @@ namespace Twofold.Data.Migrations.Postgres
                     CodeLockoutEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LastPairingMailAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    GraceReminderDeadline = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -142,6 +168,34 @@ namespace Twofold.Data.Migrations.Postgres
                         principalTable: "Operators",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ForcePairingJobs",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OperatorId = table.Column<int>(type: "integer", nullable: false),
+                    RequestedBy = table.Column<Guid>(type: "uuid", nullable: false),
+                    State = table.Column<int>(type: "integer", nullable: false),
+                    Cursor = table.Column<Guid>(type: "uuid", nullable: true),
+                    TotalUsers = table.Column<int>(type: "integer", nullable: false),
+                    ProcessedUsers = table.Column<int>(type: "integer", nullable: false),
+                    MailsQueued = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ForcePairingJobs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ForcePairingJobs_Operators_OperatorId",
+                        column: x => x.OperatorId,
+                        principalTable: "Operators",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -238,13 +292,60 @@ namespace Twofold.Data.Migrations.Postgres
                     ProtectedSecret = table.Column<string>(type: "text", nullable: false),
                     Status = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    PairedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    PairedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    StepOffset = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Authenticators", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Authenticators_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PasswordResetTokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TokenHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    SecurityStamp = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PasswordResetTokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PasswordResetTokens_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecoveryCodes",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Salt = table.Column<byte[]>(type: "bytea", maxLength: 16, nullable: false),
+                    Hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecoveryCodes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RecoveryCodes_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
@@ -313,6 +414,11 @@ namespace Twofold.Data.Migrations.Postgres
                 column: "NormalizedEmail");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AspNetUsers_OperatorId_Id",
+                table: "AspNetUsers",
+                columns: new[] { "OperatorId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_OperatorId_Login",
                 table: "AspNetUsers",
                 columns: new[] { "OperatorId", "Login" });
@@ -324,9 +430,29 @@ namespace Twofold.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_At",
+                table: "AuditEvents",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_OperatorId_At",
+                table: "AuditEvents",
+                columns: new[] { "OperatorId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Authenticators_UserId_Status",
                 table: "Authenticators",
                 columns: new[] { "UserId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ForcePairingJobs_OperatorId",
+                table: "ForcePairingJobs",
+                column: "OperatorId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ForcePairingJobs_State_OperatorId",
+                table: "ForcePairingJobs",
+                columns: new[] { "State", "OperatorId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Operators_NormalizedCode",
@@ -354,6 +480,22 @@ namespace Twofold.Data.Migrations.Postgres
                 name: "IX_PairingTokens_UserId",
                 table: "PairingTokens",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PasswordResetTokens_TokenHash",
+                table: "PasswordResetTokens",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PasswordResetTokens_UserId",
+                table: "PasswordResetTokens",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecoveryCodes_UserId_UsedAt",
+                table: "RecoveryCodes",
+                columns: new[] { "UserId", "UsedAt" });
         }
 
         /// <inheritdoc />
@@ -375,13 +517,25 @@ namespace Twofold.Data.Migrations.Postgres
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditEvents");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "ForcePairingJobs");
 
             migrationBuilder.DropTable(
                 name: "OutboxMessages");
 
             migrationBuilder.DropTable(
                 name: "PairingTokens");
+
+            migrationBuilder.DropTable(
+                name: "PasswordResetTokens");
+
+            migrationBuilder.DropTable(
+                name: "RecoveryCodes");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

@@ -26,6 +26,28 @@ namespace Twofold.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    OperatorId = table.Column<int>(type: "INTEGER", nullable: true),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Login = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ActorUserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ActorLogin = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    ClientIp = table.Column<string>(type: "TEXT", maxLength: 45, nullable: true),
+                    UserAgent = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -49,6 +71,9 @@ namespace Twofold.Data.Migrations.Sqlite
                     NormalizedCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     ForceTwoFactor = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ForcedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    GracePeriodHours = table.Column<int>(type: "INTEGER", nullable: false),
+                    RememberDeviceDays = table.Column<int>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -117,6 +142,7 @@ namespace Twofold.Data.Migrations.Sqlite
                     CodeLockoutEnd = table.Column<long>(type: "INTEGER", nullable: true),
                     LastPairingMailAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    GraceReminderDeadline = table.Column<long>(type: "INTEGER", nullable: true),
                     UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
@@ -141,6 +167,34 @@ namespace Twofold.Data.Migrations.Sqlite
                         principalTable: "Operators",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ForcePairingJobs",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OperatorId = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequestedBy = table.Column<Guid>(type: "TEXT", nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    Cursor = table.Column<Guid>(type: "TEXT", nullable: true),
+                    TotalUsers = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProcessedUsers = table.Column<int>(type: "INTEGER", nullable: false),
+                    MailsQueued = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ForcePairingJobs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ForcePairingJobs_Operators_OperatorId",
+                        column: x => x.OperatorId,
+                        principalTable: "Operators",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -237,13 +291,60 @@ namespace Twofold.Data.Migrations.Sqlite
                     ProtectedSecret = table.Column<string>(type: "TEXT", nullable: false),
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    PairedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    PairedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    StepOffset = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Authenticators", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Authenticators_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PasswordResetTokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TokenHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    SecurityStamp = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PasswordResetTokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PasswordResetTokens_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecoveryCodes",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Salt = table.Column<byte[]>(type: "BLOB", maxLength: 16, nullable: false),
+                    Hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecoveryCodes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RecoveryCodes_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
@@ -312,6 +413,11 @@ namespace Twofold.Data.Migrations.Sqlite
                 column: "NormalizedEmail");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AspNetUsers_OperatorId_Id",
+                table: "AspNetUsers",
+                columns: new[] { "OperatorId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_OperatorId_Login",
                 table: "AspNetUsers",
                 columns: new[] { "OperatorId", "Login" });
@@ -323,9 +429,29 @@ namespace Twofold.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_At",
+                table: "AuditEvents",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_OperatorId_At",
+                table: "AuditEvents",
+                columns: new[] { "OperatorId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Authenticators_UserId_Status",
                 table: "Authenticators",
                 columns: new[] { "UserId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ForcePairingJobs_OperatorId",
+                table: "ForcePairingJobs",
+                column: "OperatorId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ForcePairingJobs_State_OperatorId",
+                table: "ForcePairingJobs",
+                columns: new[] { "State", "OperatorId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Operators_NormalizedCode",
@@ -353,6 +479,22 @@ namespace Twofold.Data.Migrations.Sqlite
                 name: "IX_PairingTokens_UserId",
                 table: "PairingTokens",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PasswordResetTokens_TokenHash",
+                table: "PasswordResetTokens",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PasswordResetTokens_UserId",
+                table: "PasswordResetTokens",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecoveryCodes_UserId_UsedAt",
+                table: "RecoveryCodes",
+                columns: new[] { "UserId", "UsedAt" });
         }
 
         /// <inheritdoc />
@@ -374,13 +516,25 @@ namespace Twofold.Data.Migrations.Sqlite
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditEvents");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "ForcePairingJobs");
 
             migrationBuilder.DropTable(
                 name: "OutboxMessages");
 
             migrationBuilder.DropTable(
                 name: "PairingTokens");
+
+            migrationBuilder.DropTable(
+                name: "PasswordResetTokens");
+
+            migrationBuilder.DropTable(
+                name: "RecoveryCodes");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
