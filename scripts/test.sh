@@ -41,7 +41,12 @@ if [ -z "${TEST_PG_CONNECTION:-}" ] && { [ "$(id -u)" = 0 ] || [ -n "${CI:-}" ];
   chown postgres:postgres "$pg_dir"
   pg_port=55432
   while (exec 3<>/dev/tcp/127.0.0.1/$pg_port) 2>/dev/null; do pg_port=$((pg_port+1)); done
-  runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
+  # Collation as on a typical production server (ICU en-US, where '/' and '_' do not sort bytewise), so
+  # queries that depend on byte order must say so (PostgresTwofoldDbContext); plain C if ICU is missing.
+  runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 \
+      --locale-provider=icu --icu-locale=en-US --locale=C.UTF-8 >/dev/null 2>&1 \
+    || { echo "initdb with ICU en-US failed; using the C locale"; rm -rf "$pg_dir/data";
+         runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null; }
   runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w -o \
     "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c max_connections=300" start >/dev/null
   export TEST_PG_CONNECTION="Host=127.0.0.1;Port=$pg_port;Username=postgres"

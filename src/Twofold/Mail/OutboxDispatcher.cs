@@ -7,8 +7,8 @@ namespace Twofold.Mail;
 
 /// <summary>
 /// Delivers the outbox: wakes on <see cref="OutboxSignal"/> or every PollSeconds, claims a batch of
-/// due mail (safe with several nodes), and sends it over one SMTP connection, kept open while full batches follow each other; a batch's
-/// deliveries are recorded in one UPDATE. Failures are retried
+/// due mail (safe with several nodes), and sends it over one SMTP connection, kept open while full batches
+/// follow each other; each delivery is recorded as soon as the server accepts the mail. Failures are retried
 /// with back-off and never lose the mail. Logs carry ids and kinds only: bodies hold one-time links.
 /// </summary>
 internal sealed class OutboxDispatcher(
@@ -137,53 +137,43 @@ internal sealed class OutboxDispatcher(
     private async Task SendAsync(OutboxStore store, OutboxClaim claim, SmtpOptions smtp, CancellationToken ct)
     {
         var connectionError = await ConnectAsync(smtp, ct);
-        var sent = new List<OutboxMessage>(claim.Messages.Count);
-        try
+        foreach (var message in claim.Messages)
         {
-            foreach (var message in claim.Messages)
+            if (ct.IsCancellationRequested)
             {
-                if (ct.IsCancellationRequested)
-                {
-                    return; // the rest is released by the caller
-                }
-
-                // No server: every mail of the batch counts an attempt and is retried later, none is lost.
-                if (connectionError is not null || client is null)
-                {
-                    await RecordFailureAsync(store, message, claim.Token, connectionError ?? new InvalidOperationException("No SMTP connection."));
-                    continue;
-                }
-
-                try
-                {
-                    await client.SendAsync(Compose(message, smtp), ct);
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    await RecordFailureAsync(store, message, claim.Token, ex);
-                    if (!client.IsConnected)
-                    {
-                        connectionError = ex;
-                    }
-
-                    continue;
-                }
-
-                sent.Add(message);
+                return; // the rest is released by the caller
             }
-        }
-        finally
-        {
-            // One UPDATE for the batch, also when cancelled: the SMTP server has these mails.
-            await store.MarkSentAsync(sent.Select(m => m.Id).ToList(), claim.Token);
-            foreach (var message in sent)
+
+            // No server: every mail of the batch counts an attempt and is retried later, none is lost.
+            if (connectionError is not null || client is null)
             {
-                logger.LogInformation(LogEvents.MailSent, "Mail {MessageId} ({Kind}) sent on attempt {Attempt}", message.Id, message.Kind, message.Attempts + 1);
+                await RecordFailureAsync(store, message, claim.Token, connectionError ?? new InvalidOperationException("No SMTP connection."));
+                continue;
             }
+
+            try
+            {
+                await client.SendAsync(Compose(message, smtp), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                await RecordFailureAsync(store, message, claim.Token, ex);
+                if (!client.IsConnected)
+                {
+                    connectionError = ex;
+                }
+
+                continue;
+            }
+
+            // Recorded before the next mail goes out (issue 4: at most one duplicate per crash): a crash
+            // can only resend the one mail the server accepted whose UPDATE had not committed yet.
+            await store.MarkSentAsync(message.Id, claim.Token);
+            logger.LogInformation(LogEvents.MailSent, "Mail {MessageId} ({Kind}) sent on attempt {Attempt}", message.Id, message.Kind, message.Attempts + 1);
         }
     }
 

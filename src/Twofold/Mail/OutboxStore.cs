@@ -80,20 +80,13 @@ internal sealed class OutboxStore(TwofoldDbContext db, IOptions<SmtpOptions> opt
             .ToListAsync(ct);
 
     /// <summary>
-    /// Delivered: the bodies (one-time links) are erased; the rows stay as the record. One UPDATE for a
-    /// batch (one commit instead of one per mail). Not cancellable: the SMTP server has the mails, so
-    /// forgetting that would send them twice. A crash between the sends and this UPDATE resends only
-    /// that batch's mails, each once, when the lease ends.
+    /// Delivered: the bodies (one-time links) are erased; the row stays as the record. Not cancellable:
+    /// the SMTP server has the mail, so forgetting that would send it twice.
     /// </summary>
-    public Task MarkSentAsync(IReadOnlyCollection<long> ids, Guid token)
+    public Task MarkSentAsync(long id, Guid token)
     {
-        if (ids.Count == 0)
-        {
-            return Task.CompletedTask;
-        }
-
         var now = time.GetUtcNow();
-        return db.Outbox.Where(m => ids.Contains(m.Id) && m.ClaimToken == token).ExecuteUpdateAsync(
+        return db.Outbox.Where(m => m.Id == id && m.ClaimToken == token).ExecuteUpdateAsync(
             s => s.SetProperty(m => m.Status, OutboxStatus.Sent)
                 .SetProperty(m => m.SentAt, now)
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1)

@@ -16,6 +16,7 @@ public sealed class ProviderLookupTests(TwofoldFactory factory) : IClassFixture<
         var code = await factory.CreateOperatorAsync();
         var user = await factory.CreateUserAsync(code, "MixedCase_Login", "Mixed.Person@Example.test");
         await factory.CreateUserAsync(code, "other", "other@example.test");
+        await factory.CreateUserAsync(code, "MixedCaseXLogin", "x@example.test");
 
         await factory.WithScopeAsync(async sp =>
         {
@@ -23,11 +24,15 @@ public sealed class ProviderLookupTests(TwofoldFactory factory) : IClassFixture<
             Assert.Equal(user.Id, (await accounts.FindUserAsync(code.ToLowerInvariant(), "mixedcase_login"))?.Id);
 
             var directory = sp.GetRequiredService<UserDirectory>();
-            Assert.Equal(["MixedCase_Login"], await LoginsAsync(directory, user.OperatorId, "mixedcase"));
+            // Search is by prefix of login or email (an index range, see UserDirectory), ordered bytewise
+            // on both providers ('X' 0x58 before '_' 0x5F), whatever the PostgreSQL server's locale.
+            Assert.Equal(["MixedCaseXLogin", "MixedCase_Login"], await LoginsAsync(directory, user.OperatorId, "mixedcase"));
             Assert.Equal(["MixedCase_Login"], await LoginsAsync(directory, user.OperatorId, "mixed.person@EXAMPLE"));
-            Assert.Equal(["MixedCase_Login"], await LoginsAsync(directory, user.OperatorId, "e_l"));
+            // A LIKE pattern would let '_' match the 'X' of MixedCaseXLogin.
+            Assert.Equal(["MixedCase_Login"], await LoginsAsync(directory, user.OperatorId, "mixedcase_"));
             Assert.Empty(await LoginsAsync(directory, user.OperatorId, "%"));
-            Assert.Equal(2, (await directory.ListAsync(user.OperatorId, null, 1)).Total);
+            Assert.Empty(await LoginsAsync(directory, user.OperatorId, "ixedcase"));
+            Assert.Equal(3, (await directory.ListAsync(user.OperatorId, null, 1)).Total);
         });
     }
 

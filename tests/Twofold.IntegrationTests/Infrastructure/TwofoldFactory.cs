@@ -20,8 +20,13 @@ namespace Twofold.IntegrationTests.Infrastructure;
 /// </summary>
 public class TwofoldFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    /// <summary>Where the fake clock starts: a realistic instant, the same in every run.</summary>
-    public static readonly DateTimeOffset StartTime = new(2026, 11, 28, 8, 0, 0, TimeSpan.Zero);
+    /// <summary>
+    /// Where the fake clock starts: the real time of this test run, floored to the minute (a TOTP step
+    /// boundary). Not a fixed date: cookie expiries are computed from the app's clock but enforced by the
+    /// HTTP client on the real one, so a fixed start date made "remembered for 2 days" expire in the test
+    /// client once the calendar had moved on.
+    /// </summary>
+    public static readonly DateTimeOffset StartTime = FloorToMinute(DateTimeOffset.UtcNow);
 
     public const string DefaultPassword = "correct horse battery";
 
@@ -30,6 +35,8 @@ public class TwofoldFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private bool disposed;
 
     public FakeTimeProvider Time { get; } = new(StartTime);
+
+    private static DateTimeOffset FloorToMinute(DateTimeOffset t) => new(t.Ticks - (t.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 
     public SmtpSink Smtp { get; } = new();
 

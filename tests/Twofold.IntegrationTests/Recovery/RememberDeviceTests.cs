@@ -88,7 +88,8 @@ public sealed class RememberDeviceTests(TwofoldFactory factory) : IClassFixture<
 
         // Expiry from the app's clock: still remembered after 1 day, not after 2.
         factory.Time.Advance(TimeSpan.FromDays(1));
-        Assert.True((await UserStories.SubmitPasswordAsync(browser, user)).HasButton("Log out"));
+        var dayLater = await UserStories.SubmitPasswordAsync(browser, user);
+        Assert.True(dayLater.HasButton("Log out"), dayLater.Url);
         await LogOutAsync(browser);
         factory.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
         Assert.Contains("two-factor", (await UserStories.SubmitPasswordAsync(browser, user)).Url, StringComparison.Ordinal);
