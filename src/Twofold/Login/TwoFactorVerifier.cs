@@ -38,7 +38,7 @@ public sealed class TwoFactorVerifier(
 
         var devices = await db.Authenticators
             .Where(a => a.UserId == userId && a.Status == status)
-            .Select(a => new { a.Id, a.ProtectedSecret, a.StepOffset })
+            .Select(a => new { a.Id, a.ProtectedSecret, a.StepOffset, a.StepOffsetPinned })
             .ToListAsync(ct);
 
         var current = totp.CurrentStep;
@@ -50,7 +50,7 @@ public sealed class TwoFactorVerifier(
         {
             var key = secrets.Unprotect(devices[i].ProtectedSecret);
             keys.Add(key);
-            var step = ClockDrift.VerifyLearned(key, code, current, devices[i].StepOffset, window.PastSteps, window.FutureSteps);
+            var step = ClockDrift.VerifyLearned(key, code, current, devices[i].StepOffset, devices[i].StepOffsetPinned, window.PastSteps, window.FutureSteps);
             if (step is not null && (matched is null || step > matched))
             {
                 matched = step;
@@ -63,11 +63,11 @@ public sealed class TwoFactorVerifier(
             if (await TryConsumeStepAsync(userId, accepted, ct))
             {
                 var device = devices[matchedDevice];
-                var learned = ClockDrift.NextOffset(accepted, current, device.StepOffset);
-                if (learned != device.StepOffset)
+                var (learned, pinned) = ClockDrift.NextOffset(accepted, current, device.StepOffset, device.StepOffsetPinned);
+                if (learned != device.StepOffset || pinned != device.StepOffsetPinned)
                 {
                     await db.Authenticators.Where(a => a.Id == device.Id)
-                        .ExecuteUpdateAsync(s => s.SetProperty(a => a.StepOffset, learned), ct);
+                        .ExecuteUpdateAsync(s => s.SetProperty(a => a.StepOffset, learned).SetProperty(a => a.StepOffsetPinned, pinned), ct);
                 }
 
                 return new CodeCheck(CodeOutcome.Accepted, accepted);

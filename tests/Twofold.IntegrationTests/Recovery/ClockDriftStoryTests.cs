@@ -60,6 +60,14 @@ public sealed class ClockDriftStoryTests(TwofoldFactory factory) : IClassFixture
         var replay = await UserStories.SubmitCodeAsync(await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user), code);
         Assert.False(replay.HasButton("Log out"));
         Assert.Contains("already been used", replay.Text, StringComparison.Ordinal);
+
+        // Both neighbouring steps seen: the offset is pinned and the window is 60 s around it, so a code
+        // one step beyond (a clock 70 s fast at second 25: server step +3) is refused.
+        Assert.True(await PinnedAsync(user));
+        ToNextStepAt(25);
+        var beyond = await UserStories.SubmitCodeAsync(await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user), PhoneCode(user, 70));
+        Assert.False(beyond.HasButton("Log out"));
+        Assert.Equal(HttpStatusCode.Unauthorized, beyond.Status);
     }
 
     [Fact]
@@ -103,6 +111,11 @@ public sealed class ClockDriftStoryTests(TwofoldFactory factory) : IClassFixture
         Assert.Contains("Your mobile device is paired", paired.Text, StringComparison.Ordinal);
         Assert.Equal(0, await OffsetAsync(user));
     }
+
+    private Task<bool> PinnedAsync(TestUser user) =>
+        factory.WithDbAsync(db => db.Authenticators
+            .Where(a => a.User.UserName == TwofoldUser.ComposeUserName(user.OperatorCode, user.Login) && a.Status == AuthenticatorStatus.Paired)
+            .Select(a => a.StepOffsetPinned).SingleAsync());
 
     private Task<int> OffsetAsync(TestUser user) =>
         factory.WithDbAsync(db => db.Authenticators
