@@ -28,9 +28,16 @@ public sealed class Compliance(TwofoldDbContext db, PairingLinkIssuer pairing)
         after = Usable(after);
         before = after is null ? Usable(before) : null;
 
-        var users = db.Users.AsNoTracking().Where(u => u.OperatorId == op.Id);
-        var total = await users.CountAsync(ct);
-        var unpairedTotal = await users.CountAsync(u => !db.Authenticators.Any(a => a.UserId == u.Id && a.Status == AuthenticatorStatus.Paired), ct);
+        // Both counts in one statement: one pass over the operator's users (OperatorId index), one probe each.
+        var counts = await db.Users.AsNoTracking().Where(u => u.OperatorId == op.Id)
+            .GroupBy(u => u.OperatorId)
+            .Select(g => new
+            {
+                Total = g.Count(),
+                Unpaired = g.Count(u => !db.Authenticators.Any(a => a.UserId == u.Id && a.Status == AuthenticatorStatus.Paired)),
+            })
+            .SingleOrDefaultAsync(ct);
+        var (total, unpairedTotal) = counts is null ? (0, 0) : (counts.Total, counts.Unpaired);
 
         // Keyset paging on Identity's unique, indexed NormalizedUserName ("OPCODE/LOGIN"), as in UserDirectory:
         // a page walks the index from the cursor and stops after PageSize + 1 unpaired rows, so page 2,000 of
