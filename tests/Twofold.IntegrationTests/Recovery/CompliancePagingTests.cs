@@ -78,6 +78,16 @@ public sealed class CompliancePagingTests(TwofoldFactory factory) : IClassFixtur
         Assert.NotNull(LinkOf(resent, "Previous"));
         Assert.NotNull(LinkOf(resent, "Next"));
         await stories.PairingMailAsync(new TestUser(op, login, $"{login}@{op.ToLowerInvariant()}.test", UserStories.DefaultPassword), before);
+
+        // Cursors typed by hand are only compared with, never trusted: script, SQL, an overlong one (ignored: page 1).
+        const string Script = "<script>alert(1)</script>";
+        foreach (var odd in new[] { Script, "' OR '1'='1'; DROP TABLE AspNetUsers; --", new string('Z', 5000) })
+        {
+            var shown = await adminBrowser.GetAsync($"/settings/general?after={Uri.EscapeDataString(odd)}&before={Uri.EscapeDataString(odd)}");
+            Assert.Equal(HttpStatusCode.OK, shown.Status);
+            Assert.DoesNotContain(Script, shown.Html, StringComparison.Ordinal);
+            Assert.Equal(forwards[0], LoginsOn(shown)); // each sorts before every login of the operator, or is ignored
+        }
     }
 
     private static List<string> LoginsOn(WebPage page) =>
