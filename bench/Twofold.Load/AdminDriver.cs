@@ -118,6 +118,54 @@ internal static partial class AdminDriver
         return recorder.Summarize(1).Sum(s => s.Errors) == 0 ? 0 : 1;
     }
 
+    /// <summary>
+    /// `compliance-list`: Settings &gt; General Settings of a forcing operator whose users have not paired:
+    /// the first page or a random page of the compliance list (keyset cursor "after" a random login).
+    /// Needs a session for the unpaired administrator, i.e. a grace period (set it in the database).
+    /// </summary>
+    public static async Task<int> ComplianceListAsync(Options o)
+    {
+        var workers = o.Int("workers", 4);
+        var users = o.Int("users", 100_000);
+        var duration = TimeSpan.FromSeconds(Math.Min(60, o.Number("duration", 20)));
+        using var http = WebSession.NewClient(o.Required("url"), workers);
+        var web = await SignInAdminAsync(http, o);
+        var recorder = new Recorder();
+        using var stop = new CancellationTokenSource(duration);
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async w =>
+        {
+            var random = new Random(w);
+            while (!stop.IsCancellationRequested)
+            {
+                var first = random.Next(4) == 0;
+                var path = first ? "/settings/general" : $"/settings/general?after={LoadUsers.Login(random.Next(users)).ToUpperInvariant()}";
+                var step = first ? "GET general (page 1)" : "GET general?after=cursor";
+                var t = Stopwatch.StartNew();
+                try
+                {
+                    var response = await web.GetAsync(path, CancellationToken.None);
+                    if (response.Status == HttpStatusCode.OK && response.Body.Contains("compliance-count", StringComparison.Ordinal))
+                    {
+                        recorder.Add(step, t.Elapsed.TotalMilliseconds);
+                        recorder.Add("all compliance", t.Elapsed.TotalMilliseconds);
+                    }
+                    else
+                    {
+                        recorder.Error(step);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    recorder.Error(step);
+                }
+            }
+        }));
+        Console.WriteLine($"compliance-list: {workers} workers, {watch.Elapsed.TotalSeconds:F1} s, {users:N0} users");
+        Recorder.Print(recorder.Summarize(watch.Elapsed.TotalSeconds));
+        return recorder.Summarize(1).Sum(s => s.Errors) == 0 ? 0 : 1;
+    }
+
     private static async Task<WebSession> SignInAdminAsync(HttpClient http, Options o)
     {
         var web = new WebSession(http);

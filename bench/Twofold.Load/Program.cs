@@ -8,10 +8,11 @@ using Twofold.Load;
 //   smtp-sink  --port P [--duration S]
 //   force      --url URL --smtp-port P --users N [--operator CODE] [--server-pid PID] [--timeout 600]
 //   users-list --url URL --users N [--operator CODE] [--workers 4] [--duration 20]
+//   compliance-list --url URL --users N [--operator CODE] [--workers 4] [--duration 20]   (operator forcing with a grace period)
 //   compare    --ours FILE --template FILE
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: twofold-load seed|run|smtp-sink|force|users-list|compare [--options]");
+    Console.Error.WriteLine("usage: twofold-load seed|run|smtp-sink|force|users-list|compliance-list|compare [--options]");
     return 2;
 }
 
@@ -23,6 +24,7 @@ return args[0] switch
     "smtp-sink" => await SmtpCounter.RunAsync(options),
     "force" => await AdminDriver.ForceAsync(options),
     "users-list" => await AdminDriver.UsersListAsync(options),
+    "compliance-list" => await AdminDriver.ComplianceListAsync(options),
     "compare" => Compare(options),
     _ => Usage(args[0]),
 };

@@ -119,14 +119,19 @@ public sealed class TwoFactorSettings(
             return new TurnOffResult(TurnOffOutcome.ConfirmationMissing);
         }
 
-        // The secret goes with the choice: turning it on again pairs afresh.
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.Authenticators.Where(a => a.UserId == user.Id).ExecuteDeleteAsync(ct);
+        // The secret and the recovery codes go with the choice: turning it on again pairs afresh with a new set.
+        // Everything below is written by the one SaveChanges of UpdateSecurityStampAsync (one transaction).
+        db.Authenticators.RemoveRange(await db.Authenticators.Where(a => a.UserId == user.Id).ToListAsync(ct));
+        db.RecoveryCodes.RemoveRange(await db.RecoveryCodes.Where(c => c.UserId == user.Id).ToListAsync(ct));
         user.TwoFactorEnabled = false;
         audit.Record(AuditEventType.TwoFactorDisabled, user, detail: password is null ? "confirmed with a code" : "confirmed with the password");
         await notices.TwoFactorTurnedOffAsync(user, ct);
-        await users.UpdateSecurityStampAsync(user); // signs out every other session; saves the row and the notice
-        await tx.CommitAsync(ct);
+        var saved = await users.UpdateSecurityStampAsync(user); // signs out every other session; saves the row and the notice
+        if (!saved.Succeeded)
+        {
+            throw new InvalidOperationException("Turning two-factor off was not saved: " + string.Join(" ", saved.Errors.Select(e => e.Code)));
+        }
+
         await signIn.RefreshSignInAsync(user);
         logger.LogInformation(LogEvents.TwoFactorDisabled, "Two-factor turned off by user {UserId}", user.Id);
         return new TurnOffResult(TurnOffOutcome.TurnedOff);

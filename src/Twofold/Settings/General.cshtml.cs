@@ -48,8 +48,16 @@ public sealed class GeneralModel(OperatorSettings settings, Compliance complianc
             $"Sending pairing links was stopped after {progress.ProcessedUsers:N0} of {progress.TotalUsers:N0} users ({progress.MailsQueued:N0} link(s) queued)."),
     };
 
-    /// <summary>Shown while forcing: who has paired and who has not.</summary>
+    /// <summary>Shown while forcing: who has paired and who has not (one page of the list).</summary>
     public ComplianceReport? Report { get; private set; }
+
+    /// <summary>Cursor of the compliance list's page (Next link; kept by Resend's hidden field).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? After { get; set; }
+
+    /// <summary>Cursor of the compliance list's page (Previous link; kept by Resend's hidden field).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Before { get; set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -117,7 +125,7 @@ public sealed class GeneralModel(OperatorSettings settings, Compliance complianc
     {
         var op = await settings.GetAsync(User.OperatorIdOf(), ct);
         OperatorName = $"{op.Name} ({op.Code})";
-        Report = op.ForceTwoFactor ? await compliance.ForOperatorAsync(op, ct) : null;
+        Report = op.ForceTwoFactor ? await compliance.ForOperatorAsync(op, After, Before, ct) : null;
         Progress = await settings.GetProgressAsync(op.Id, ct);
         return op;
     }

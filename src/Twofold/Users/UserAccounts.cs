@@ -103,7 +103,7 @@ public sealed class UserAccounts(
     }
 
     /// <summary>
-    /// Lost phone: removes every authenticator, voids open links, signs the user out everywhere
+    /// Lost phone: removes every authenticator and recovery code, voids open links, signs the user out everywhere
     /// (new security stamp) and, when two-factor still applies, mails a fresh pairing link.
     /// </summary>
     public Task<AccountResult> ResetTwoFactorAsync(TwofoldUser user, CancellationToken ct = default) =>
@@ -115,6 +115,8 @@ public sealed class UserAccounts(
         var op = await db.Operators.SingleAsync(o => o.Id == user.OperatorId, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Authenticators.RemoveRange(await db.Authenticators.Where(a => a.UserId == user.Id).ToListAsync(ct));
+        // The recovery codes belong to the lost pairing: voided with it (same SaveChanges); the next pairing issues a new set.
+        db.RecoveryCodes.RemoveRange(await db.RecoveryCodes.Where(c => c.UserId == user.Id).ToListAsync(ct));
         // Saved before issuing: otherwise the issuer finds the old pending secret (still tracked, marked
         // deleted), reuses it, and the mailed link points at an authenticator this save deletes.
         await db.SaveChangesAsync(ct);

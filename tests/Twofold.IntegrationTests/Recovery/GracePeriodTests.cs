@@ -65,6 +65,26 @@ public sealed class GracePeriodTests(TwofoldFactory factory) : IClassFixture<Two
     }
 
     [Fact]
+    public async Task GracePeriodOf24HoursOrLess_SendsNoReminder()
+    {
+        var admin = await stories.NewUserAsync(admin: true);
+        var dave = await stories.NewUserAsync(admin.OperatorCode);
+        var saved = await RecoveryStories.SaveSettingsAsync(await stories.SignInAsync(admin), force: true, graceHours: 24);
+        Assert.Contains("can still sign in for 24 hour(s)", saved.Text, StringComparison.Ordinal);
+        Assert.True((await UserStories.SubmitPasswordAsync(stories.NewBrowser(), dave)).HasButton("Log out"));
+
+        // A reminder "24 h before" would go out at the moment of forcing: none, before or after the deadline.
+        Assert.Equal(0, await Recovery.ServiceAsync<int, GraceReminders>(r => r.QueueDueAsync()));
+        factory.Time.Advance(TimeSpan.FromHours(23));
+        Assert.Equal(0, await Recovery.ServiceAsync<int, GraceReminders>(r => r.QueueDueAsync()));
+        factory.Time.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(0, await Recovery.ServiceAsync<int, GraceReminders>(r => r.QueueDueAsync()));
+        await Task.Delay(300);
+        Assert.DoesNotContain(factory.Smtp.MessagesTo(dave.Email), IsReminder);
+        Assert.False((await UserStories.SubmitPasswordAsync(stories.NewBrowser(), dave)).HasButton("Log out"));
+    }
+
+    [Fact]
     public async Task Compliance_CountsPaired_ResendIsOperatorScoped_ZeroGraceBlocksAtOnce()
     {
         var admin = await stories.NewUserAsync(admin: true);

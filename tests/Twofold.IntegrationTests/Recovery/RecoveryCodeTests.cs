@@ -121,7 +121,7 @@ public sealed class RecoveryCodeTests(TwofoldFactory factory) : IClassFixture<Tw
         var newCodes = RecoveryStories.CodesOn(regenerated);
         Assert.Equal(10, newCodes.Count);
         Assert.Empty(newCodes.Intersect(oldCodes));
-        // AUDIT: RecoveryCodesRegenerated is marked at the call site for the audit helper.
+        // The audit row of this event: Audit/RecoveryAuditTests.
 
         var old = await Recovery.SignInWithRecoveryCodeAsync(user, oldCodes[1]);
         Assert.Equal(HttpStatusCode.Unauthorized, old.Status);

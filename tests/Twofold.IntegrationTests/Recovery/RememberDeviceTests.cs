@@ -107,11 +107,18 @@ public sealed class RememberDeviceTests(TwofoldFactory factory) : IClassFixture<
         Assert.Contains("A pairing link has been sent", afterReset.Text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task RememberCookie_IsHttpOnlyStrict_EncryptedAndExpiresWithTheSetting()
+    [Theory]
+    [InlineData("http")]
+    [InlineData("https")]
+    public async Task RememberCookie_IsHttpOnlyStrict_SecureOverHttps_EncryptedAndExpiresWithTheSetting(string scheme)
     {
         var (_, _, user) = await OperatorRememberingAsync(7);
-        var client = factory.CreateBrowserClient();
+        var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            BaseAddress = new Uri($"{scheme}://localhost"),
+        });
         using var login = await client.GetAsync("/login");
         using var toDialog = await (await HtmlForm.FindAsync(login, button: "Log in")).SubmitAsync(client, new Dictionary<string, string>
         {
@@ -127,7 +134,8 @@ public sealed class RememberDeviceTests(TwofoldFactory factory) : IClassFixture<
         var lower = cookie.ToLowerInvariant();
         Assert.Contains("httponly", lower, StringComparison.Ordinal);
         Assert.Contains("samesite=strict", lower, StringComparison.Ordinal);
-        Assert.DoesNotContain("secure", lower, StringComparison.Ordinal); // plain HTTP here; Secure over HTTPS
+        // Secure exactly when the request came over HTTPS (behind a proxy: X-Forwarded-Proto, docs/deployment.md).
+        Assert.Equal(scheme == "https", lower.Split(';').Any(part => part.Trim() == "secure"));
         var expires = factory.Time.GetUtcNow().AddDays(7).ToString("ddd, dd MMM yyyy HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains(expires.ToLowerInvariant(), lower, StringComparison.Ordinal);
         var userId = await Recovery.UserIdAsync(user);
