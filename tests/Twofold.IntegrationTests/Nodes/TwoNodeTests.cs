@@ -106,6 +106,58 @@ public sealed class TwoNodeTests(TwoNodeCluster cluster, ITestOutputHelper outpu
         output.WriteLine($"{users * rounds} races: {winsOnA} won by A, {users * rounds - winsOnA} by B, {watch.Elapsed.TotalSeconds:0.0} s");
     }
 
+    /// <summary>
+    /// Issue 3: a password change signs the user out of every other session within at most 1 minute on
+    /// every node. The other session lives on node B; the change is made on node A; B learns it only from
+    /// the security stamp in the shared database (SecurityStampValidator, 1-minute interval).
+    /// </summary>
+    [PostgresFact]
+    public async Task PasswordChangeOnNodeA_EndsOtherSessionOnBothNodes_WithinOneMinute()
+    {
+        var operatorCode = await cluster.Seeder.CreateOperatorAsync();
+        var login = "stamp" + Guid.NewGuid().ToString("N")[..8];
+        var user = new TestUser(operatorCode, login, $"{login}@{operatorCode.ToLowerInvariant()}.test", TwofoldFactory.DefaultPassword);
+        await cluster.Seeder.CreateUserAsync(operatorCode, login, user.Email, user.Password);
+
+        // The other session: signed in on B, also valid on A (one browser behind a load balancer).
+        var other = new CookieContainer();
+        using var otherOnB = TwoNodeCluster.Client(cluster.B, other);
+        using var otherOnA = TwoNodeCluster.Client(cluster.A, other);
+        Assert.True((await UserStories.SubmitPasswordAsync(new Browser(otherOnB), user)).HasButton("Log out"));
+
+        // The user's own session on A changes the password.
+        using var mine = TwoNodeCluster.Client(cluster.A, new CookieContainer());
+        var browser = new Browser(mine);
+        Assert.True((await UserStories.SubmitPasswordAsync(browser, user)).HasButton("Log out"));
+        var changed = await (await browser.GetAsync("/profile")).Form("Change password")
+            .Fill("Current password", user.Password).Fill("New password", "a brand new password").Fill("Confirm new password", "a brand new password")
+            .SubmitAsync();
+        Assert.Contains("Your password has been changed", changed.Text, StringComparison.Ordinal);
+        var watch = Stopwatch.StartNew();
+
+        // Poll the other session on B (real clock; bounded): it must end within the 1-minute interval.
+        var limit = TimeSpan.FromSeconds(70);
+        HttpStatusCode status;
+        do
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            using var page = await otherOnB.GetAsync(new Uri("/profile", UriKind.Relative));
+            status = page.StatusCode;
+        }
+        while (status == HttpStatusCode.OK && watch.Elapsed < limit);
+
+        var elapsed = watch.Elapsed;
+        output.WriteLine($"other session on B ended {elapsed.TotalSeconds:0.0} s after the password change on A ({status})");
+        Assert.NotEqual(HttpStatusCode.OK, status);
+        Assert.True(elapsed <= TimeSpan.FromSeconds(63), $"the other session lasted {elapsed.TotalSeconds:0.0} s");
+        using var onA = await otherOnA.GetAsync(new Uri("/profile", UriKind.Relative));
+        Assert.NotEqual(HttpStatusCode.OK, onA.StatusCode);
+
+        // The session that made the change carries on.
+        using var still = await mine.GetAsync(new Uri("/profile", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, still.StatusCode);
+    }
+
     [PostgresFact]
     public async Task FiveWrongCodes_SpreadOverBothNodes_LockTheAccount()
     {
