@@ -25,7 +25,7 @@ public sealed record CodeCheck(CodeOutcome Outcome, long? Step = null, DateTimeO
 /// </summary>
 public sealed class TwoFactorVerifier(
     TwofoldDbContext db, AuthenticatorSecrets secrets, TotpVerifier totp,
-    IOptions<SecurityOptions> options, TimeProvider time, LockoutRecorder? lockouts = null)
+    IOptions<SecurityOptions> options, TimeProvider time, LockoutRecorder? lockouts = null, AcceptedCodeBatch? batch = null)
 {
     public Task<CodeCheck> VerifyAsync(Guid userId, int code, AuthenticatorStatus status, CancellationToken ct = default) =>
         VerifyAsync(userId, code, status, record: null, ct);
@@ -74,6 +74,19 @@ public sealed class TwoFactorVerifier(
         {
             var device = devices[matchedDevice];
             var (learned, pinned) = ClockDrift.NextOffset(accepted, current, device.StepOffset, device.StepOffsetPinned);
+            var offsetChanged = learned != device.StepOffset || pinned != device.StepOffsetPinned;
+            if (batch is not null && record is not null && db.Database.CurrentTransaction is null
+                && TakeAddedRows(new CodeCheck(CodeOutcome.Accepted, accepted), record) is { } rows)
+            {
+                var offset = offsetChanged ? new AcceptedCodeBatch.Offset(device.Id, learned, pinned) : null;
+                if (await batch.ConsumeAsync(userId, accepted, offset, rows, ct))
+                {
+                    return new CodeCheck(CodeOutcome.Accepted, accepted);
+                }
+
+                return await InOneUnitAsync(() => CountFailureAsync(userId, CodeOutcome.Replayed, ct), record, ct);
+            }
+
             return await InOneUnitAsync(async () =>
             {
                 if (!await TryConsumeStepAsync(userId, accepted, ct))
@@ -81,7 +94,7 @@ public sealed class TwoFactorVerifier(
                     return await CountFailureAsync(userId, CodeOutcome.Replayed, ct);
                 }
 
-                if (learned != device.StepOffset || pinned != device.StepOffsetPinned)
+                if (offsetChanged)
                 {
                     await db.Authenticators.Where(a => a.Id == device.Id)
                         .ExecuteUpdateAsync(s => s.SetProperty(a => a.StepOffset, learned).SetProperty(a => a.StepOffsetPinned, pinned), ct);
@@ -111,6 +124,33 @@ public sealed class TwoFactorVerifier(
             var check = await CountFailureAsync(userId, CodeOutcome.ClockDrift, ct);
             return check.Outcome == CodeOutcome.ClockDrift ? check with { DriftSteps = drift } : check;
         }, record, ct);
+    }
+
+    /// <summary>
+    /// The rows <paramref name="record"/> adds for <paramref name="check"/>, taken out of this context so the
+    /// group commit saves them; null (nothing taken) when the context has other unsaved changes, which must
+    /// then be saved in this context's own transaction.
+    /// </summary>
+    private List<object>? TakeAddedRows(CodeCheck check, Action<CodeCheck> record)
+    {
+        if (db.ChangeTracker.HasChanges())
+        {
+            return null;
+        }
+
+        record(check);
+        var added = db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList();
+        if (added.Count != db.ChangeTracker.Entries().Count(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("The audit callback may only add rows.");
+        }
+
+        foreach (var entry in added)
+        {
+            entry.State = EntityState.Detached;
+        }
+
+        return added.Select(e => e.Entity).ToList();
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Twofold.Audit;
@@ -249,6 +250,37 @@ public sealed class TwoFactorVerifierTests : IAsyncLifetime
         await Assert.ThrowsAsync<InvalidOperationException>(() => VerifyRecordingAsync(WrongCode(), _ => throw new InvalidOperationException("audit down")));
 
         Assert.Equal(0, (await StoredUserAsync()).CodeFailedCount);
+    }
+
+    [Fact]
+    public async Task Verify_GroupCommit_ConcurrentUsesOfOneCode_AcceptOnceAndRecordEach()
+    {
+        var services = new ServiceCollection().AddScoped<TwofoldDbContext>(_ => database.CreateContext()).BuildServiceProvider();
+        var batch = new AcceptedCodeBatch(services.GetRequiredService<IServiceScopeFactory>());
+        var contexts = Enumerable.Range(0, 4).Select(_ => database.CreateContext()).ToList();
+        var code = CodeAt(Now);
+
+        var checks = await Task.WhenAll(contexts.Select(c =>
+        {
+            var v = new TwoFactorVerifier(
+                c, secrets, new TotpVerifier(Options.Create(new TotpOptions { PastSteps = 1, FutureSteps = 0 }), time),
+                Options.Create(new SecurityOptions { MaxFailedCodes = 5, CodeLockoutMinutes = 15 }), time, batch: batch);
+            return v.VerifyAsync(userId, code, AuthenticatorStatus.Paired, check =>
+                c.Add(new AuditEvent { At = time.GetUtcNow(), UserId = userId, Type = AuditEventType.SignInFailedCode, Detail = check.Outcome.ToString() }));
+        }));
+
+        Assert.Single(checks, c => c.Outcome == CodeOutcome.Accepted);
+        Assert.Equal(3, checks.Count(c => c.Outcome == CodeOutcome.Replayed));
+        Assert.Equal(["Accepted", "Replayed", "Replayed", "Replayed"], (await StoredDetailsAsync()).Order());
+        var stored = await StoredUserAsync();
+        Assert.Equal(Now, stored.LastAcceptedTotpStep);
+        Assert.Equal(3, stored.CodeFailedCount);
+        foreach (var c in contexts)
+        {
+            await c.DisposeAsync();
+        }
+
+        await services.DisposeAsync();
     }
 
     [Fact]
