@@ -7,6 +7,7 @@
 #   bench/load.sh --smoke         seconds, tiny N, Twofold only, SQLite: for the test command
 #   options: --users N --workers W --duration S --dbs "sqlite postgres" --iterations "default 1000"
 #            --force-users N --no-template --no-force --no-build
+#            --twofold-env "KEY=VALUE ..."   extra settings for the Twofold server, e.g. Database__SqliteSynchronous=Normal
 # The template is generated into a temp folder (never committed) and patched: EnsureCreated at start,
 # PasswordHasher options from configuration (same knob as Twofold), Npgsql when Db=Postgres, no HTTPS redirect.
 set -euo pipefail
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 users=10000 workers=16 duration=60 warmup=5 dbs="sqlite postgres" iterations="default 1000"
-force_users=100000 template=1 force=1 build=1 smoke=0
+force_users=100000 template=1 force=1 build=1 smoke=0 twofold_env=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) smoke=1; users=200 workers=4 duration=5 warmup=1 dbs=sqlite iterations=1000 force_users=300 template=0 ;;
@@ -27,6 +28,7 @@ while [[ $# -gt 0 ]]; do
     --no-template) template=0 ;;
     --no-force) force=0 ;;
     --no-build) build=0 ;;
+    --twofold-env) twofold_env=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -109,7 +111,7 @@ for db in $dbs; do
     if [[ $db == sqlite ]]; then conn="Data Source=$work/twofold-$n.db"; provider=Sqlite; else conn=$(pg_conn "twofold_$n"); provider=Postgres; fi
     load seed --app twofold --provider $provider --db "$conn" --users "$users" --iterations "$n"
     start_server twofold "$app_dll" "$url" Database__Provider=$provider "ConnectionStrings__Default=$conn" App__PublicBaseUrl="$url" \
-      Security__FormPostsPerMinutePerIp=1000000 "$(hasher_env "$iters")"
+      Security__FormPostsPerMinutePerIp=1000000 "$(hasher_env "$iters")" $twofold_env
     load run --url "$url" --flow twofold --users "$users" --workers "$workers" --duration "$duration" --warmup "$warmup" \
       --server-pid "$server_pid" --json "$work/ours-$db-$n.json"
     stop_server

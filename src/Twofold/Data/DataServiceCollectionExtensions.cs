@@ -31,7 +31,10 @@ public static class DataServiceCollectionExtensions
                 break;
             default:
                 connectionString = SqliteConnectionString(connectionString, contentRoot);
-                services.AddDbContext<TwofoldDbContext, SqliteTwofoldDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
+                // One instance: it remembers which pooled native connections it has already set up.
+                var setup = new SqliteConnectionSetup(options.SqliteSynchronous);
+                services.AddDbContext<TwofoldDbContext, SqliteTwofoldDbContext>((sp, o) =>
+                    o.UseSqlite(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()).AddInterceptors(setup));
                 break;
         }
 

@@ -8,6 +8,19 @@ public enum DatabaseProvider
     Postgres,
 }
 
+/// <summary>SQLite's <c>PRAGMA synchronous</c> in WAL mode (see docs/configuration.md).</summary>
+public enum SqliteSynchronous
+{
+    /// <summary>Every commit is synced to disk: nothing committed is lost on a process crash or a power loss.</summary>
+    Full,
+
+    /// <summary>
+    /// The WAL is synced at checkpoints only: nothing committed is lost on a process crash, but the last
+    /// commits can be lost on a power loss or OS crash (the file stays consistent).
+    /// </summary>
+    Normal,
+}
+
 public sealed class DatabaseOptions
 {
     public const string SectionName = "Database";
@@ -18,4 +31,8 @@ public sealed class DatabaseOptions
 
     /// <summary>Apply pending EF Core migrations when the web app starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>SQLite only: <c>Full</c> (default) or <c>Normal</c>. Ignored for PostgreSQL.</summary>
+    [EnumDataType(typeof(SqliteSynchronous))]
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
 }

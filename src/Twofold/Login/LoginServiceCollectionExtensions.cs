@@ -83,6 +83,11 @@ public static class LoginServiceCollectionExtensions
 
         services.AddScoped<SignInService>();
         services.AddScoped<TwoFactorVerifier>();
+        if ((configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions()).Provider == DatabaseProvider.Sqlite)
+        {
+            // SQLite has one writer and a commit costs an fsync: accepted codes of concurrent sign-ins share one.
+            services.AddSingleton<AcceptedCodeBatch>();
+        }
         services.AddScoped<PasswordAttempts>();
         services.AddScoped<PasswordResetService>();
         services.AddSingleton<PasswordResetQueue>();

@@ -159,31 +159,35 @@ public sealed class SignInService(
             return new SignInResult(SignInOutcome.NoPendingSignIn);
         }
 
-        var check = await codes.VerifyAsync(user.Id, code, AuthenticatorStatus.Paired, ct);
+        // The audit row is saved with the replay guard's (or the failure count's) write: one commit per code.
+        var check = await codes.VerifyAsync(user.Id, code, AuthenticatorStatus.Paired, record: c => audit.Record(
+            c.Outcome == CodeOutcome.Accepted ? AuditEventType.SignInSucceeded : AuditEventType.SignInFailedCode, user, detail: c.Outcome switch
+            {
+                CodeOutcome.Accepted => "password and code",
+                CodeOutcome.ClockDrift => "code from a drifted clock",
+                CodeOutcome.LockedOut => "code step locked",
+                CodeOutcome.Replayed => "code already used",
+                _ => "wrong code",
+            }), ct);
         switch (check.Outcome)
         {
             case CodeOutcome.Accepted:
                 await CompleteSecondFactorAsync(user, rememberDevice, ct);
-                await audit.RecordNowAsync(AuditEventType.SignInSucceeded, user, detail: "password and code", ct: ct);
                 logger.LogInformation(LogEvents.SignedIn, "User {UserId} signed in with password and code", user.Id);
                 return new SignInResult(SignInOutcome.SignedIn);
             case CodeOutcome.ClockDrift:
-                await audit.RecordNowAsync(AuditEventType.SignInFailedCode, user, detail: "code from a drifted clock", ct: ct);
                 logger.LogInformation(LogEvents.CodeRejected, "Code from a drifted clock ({DriftSteps} steps) refused for user {UserId}", check.DriftSteps, user.Id);
                 return new SignInResult(SignInOutcome.ClockDrift, DriftSteps: check.DriftSteps);
             case CodeOutcome.LockedOut:
                 // Dropping the state means the password has to be proven again after the lockout.
                 await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
                 logger.LogWarning(LogEvents.CodeLockout, "Code step locked for user {UserId}", user.Id);
-                await audit.RecordNowAsync(AuditEventType.SignInFailedCode, user, detail: "code step locked", ct: ct);
                 return new SignInResult(SignInOutcome.LockedOut, check.LockedUntil);
             case CodeOutcome.Replayed:
                 logger.LogInformation(LogEvents.CodeRejected, "Replayed code refused for user {UserId}", user.Id);
-                await audit.RecordNowAsync(AuditEventType.SignInFailedCode, user, detail: "code already used", ct: ct);
                 return new SignInResult(SignInOutcome.ReplayedCode);
             default:
                 logger.LogInformation(LogEvents.CodeRejected, "Wrong code for user {UserId}", user.Id);
-                await audit.RecordNowAsync(AuditEventType.SignInFailedCode, user, detail: "wrong code", ct: ct);
                 return new SignInResult(SignInOutcome.WrongCode);
         }
     }

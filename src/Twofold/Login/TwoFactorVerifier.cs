@@ -25,15 +25,26 @@ public sealed record CodeCheck(CodeOutcome Outcome, long? Step = null, DateTimeO
 /// </summary>
 public sealed class TwoFactorVerifier(
     TwofoldDbContext db, AuthenticatorSecrets secrets, TotpVerifier totp,
-    IOptions<SecurityOptions> options, TimeProvider time, LockoutRecorder? lockouts = null)
+    IOptions<SecurityOptions> options, TimeProvider time, LockoutRecorder? lockouts = null, AcceptedCodeBatch? batch = null)
 {
-    public async Task<CodeCheck> VerifyAsync(Guid userId, int code, AuthenticatorStatus status, CancellationToken ct = default)
+    public Task<CodeCheck> VerifyAsync(Guid userId, int code, AuthenticatorStatus status, CancellationToken ct = default) =>
+        VerifyAsync(userId, code, status, record: null, ct);
+
+    /// <param name="record">
+    /// Adds the caller's rows for the outcome (its audit event) to the context. They are saved in the same
+    /// transaction as the outcome's writes (replay guard, learned offset, failure count, lockout), so a sign-in
+    /// costs one commit instead of one per statement, and no outcome is stored without its audit row. Without
+    /// it nothing the caller has pending is saved here.
+    /// </param>
+    public async Task<CodeCheck> VerifyAsync(
+        Guid userId, int code, AuthenticatorStatus status, Action<CodeCheck>? record, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         var lockedUntil = await db.Users.Where(u => u.Id == userId).Select(u => u.CodeLockoutEnd).SingleAsync(ct);
         if (lockedUntil > now)
         {
-            return new CodeCheck(CodeOutcome.LockedOut, LockedUntil: lockedUntil);
+            var locked = new CodeCheck(CodeOutcome.LockedOut, LockedUntil: lockedUntil);
+            return record is null ? locked : await InOneUnitAsync(() => Task.FromResult(locked), record, ct);
         }
 
         var devices = await db.Authenticators
@@ -58,35 +69,110 @@ public sealed class TwoFactorVerifier(
             }
         }
 
+        // All hashing is done before the writes start: the transaction (SQLite's one writer lock) stays short.
         if (matched is { } accepted)
         {
-            if (await TryConsumeStepAsync(userId, accepted, ct))
+            var device = devices[matchedDevice];
+            var (learned, pinned) = ClockDrift.NextOffset(accepted, current, device.StepOffset, device.StepOffsetPinned);
+            var offsetChanged = learned != device.StepOffset || pinned != device.StepOffsetPinned;
+            if (batch is not null && record is not null && db.Database.CurrentTransaction is null
+                && TakeAddedRows(new CodeCheck(CodeOutcome.Accepted, accepted), record) is { } rows)
             {
-                var device = devices[matchedDevice];
-                var (learned, pinned) = ClockDrift.NextOffset(accepted, current, device.StepOffset, device.StepOffsetPinned);
-                if (learned != device.StepOffset || pinned != device.StepOffsetPinned)
+                var offset = offsetChanged ? new AcceptedCodeBatch.Offset(device.Id, learned, pinned) : null;
+                if (await batch.ConsumeAsync(userId, accepted, offset, rows, ct))
+                {
+                    return new CodeCheck(CodeOutcome.Accepted, accepted);
+                }
+
+                return await InOneUnitAsync(() => CountFailureAsync(userId, CodeOutcome.Replayed, ct), record, ct);
+            }
+
+            return await InOneUnitAsync(async () =>
+            {
+                if (!await TryConsumeStepAsync(userId, accepted, ct))
+                {
+                    return await CountFailureAsync(userId, CodeOutcome.Replayed, ct);
+                }
+
+                if (offsetChanged)
                 {
                     await db.Authenticators.Where(a => a.Id == device.Id)
                         .ExecuteUpdateAsync(s => s.SetProperty(a => a.StepOffset, learned).SetProperty(a => a.StepOffsetPinned, pinned), ct);
                 }
 
                 return new CodeCheck(CodeOutcome.Accepted, accepted);
-            }
-
-            return await CountFailureAsync(userId, CodeOutcome.Replayed, ct);
+            }, record, ct);
         }
 
         // Failure path only: a wider search that explains "wrong" codes from a phone with a wrong clock.
+        int? drift = null;
         foreach (var key in keys)
         {
-            if (ClockDrift.Diagnose(key, code, current) is { } drift)
+            if ((drift = ClockDrift.Diagnose(key, code, current)) is not null)
             {
-                var check = await CountFailureAsync(userId, CodeOutcome.ClockDrift, ct);
-                return check.Outcome == CodeOutcome.ClockDrift ? check with { DriftSteps = drift } : check;
+                break;
             }
         }
 
-        return await CountFailureAsync(userId, CodeOutcome.Wrong, ct);
+        return await InOneUnitAsync(async () =>
+        {
+            if (drift is null)
+            {
+                return await CountFailureAsync(userId, CodeOutcome.Wrong, ct);
+            }
+
+            var check = await CountFailureAsync(userId, CodeOutcome.ClockDrift, ct);
+            return check.Outcome == CodeOutcome.ClockDrift ? check with { DriftSteps = drift } : check;
+        }, record, ct);
+    }
+
+    /// <summary>
+    /// The rows <paramref name="record"/> adds for <paramref name="check"/>, taken out of this context so the
+    /// group commit saves them; null (nothing taken) when the context has other unsaved changes, which must
+    /// then be saved in this context's own transaction.
+    /// </summary>
+    private List<object>? TakeAddedRows(CodeCheck check, Action<CodeCheck> record)
+    {
+        if (db.ChangeTracker.HasChanges())
+        {
+            return null;
+        }
+
+        record(check);
+        var added = db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList();
+        if (added.Count != db.ChangeTracker.Entries().Count(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("The audit callback may only add rows.");
+        }
+
+        foreach (var entry in added)
+        {
+            entry.State = EntityState.Detached;
+        }
+
+        return added.Select(e => e.Entity).ToList();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="writes"/>, then saves the rows <paramref name="record"/> adds, in one transaction
+    /// (or in the caller's, when one is open). One commit, so one fsync, per verification.
+    /// </summary>
+    private async Task<CodeCheck> InOneUnitAsync(Func<Task<CodeCheck>> writes, Action<CodeCheck>? record, CancellationToken ct)
+    {
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var check = await writes();
+        if (record is not null)
+        {
+            record(check);
+            await db.SaveChangesAsync(ct);
+        }
+
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct);
+        }
+
+        return check;
     }
 
     /// <summary>

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Twofold.Audit;
 using Twofold.Data;
 using Twofold.Login;
 using Twofold.Totp;
@@ -196,6 +198,89 @@ public sealed class TwoFactorVerifierTests : IAsyncLifetime
         }
 
         Assert.Equal(CodeOutcome.LockedOut, (await VerifyAsync(code)).Outcome);
+    }
+
+    private Task<CodeCheck> VerifyRecordingAsync(int code, Action<CodeCheck> record) =>
+        verifier.VerifyAsync(userId, code, AuthenticatorStatus.Paired, record);
+
+    private void AddRow(CodeCheck check) =>
+        db.Add(new AuditEvent { At = time.GetUtcNow(), UserId = userId, Type = AuditEventType.SignInFailedCode, Detail = check.Outcome.ToString() });
+
+    private Task<List<string?>> StoredDetailsAsync() => db.AuditEvents.AsNoTracking().OrderBy(e => e.Id).Select(e => e.Detail).ToListAsync();
+
+    [Fact]
+    public async Task Verify_WithRecord_SavesTheRowOfEveryOutcome()
+    {
+        Assert.Equal(CodeOutcome.Accepted, (await VerifyRecordingAsync(CodeAt(Now), AddRow)).Outcome);
+        Assert.Equal(CodeOutcome.Replayed, (await VerifyRecordingAsync(CodeAt(Now), AddRow)).Outcome);
+        Assert.Equal(CodeOutcome.ClockDrift, (await VerifyRecordingAsync(CodeAt(Now + 3), AddRow)).Outcome);
+        Assert.Equal(CodeOutcome.Wrong, (await VerifyRecordingAsync(CodeAt(Now - 20), AddRow)).Outcome);
+
+        Assert.Equal(["Accepted", "Replayed", "ClockDrift", "Wrong"], await StoredDetailsAsync());
+    }
+
+    [Fact]
+    public async Task Verify_WithRecord_LockedOut_SavesTheRowWithoutOtherWrites()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await VerifyAsync(WrongCode());
+        }
+
+        Assert.Equal(CodeOutcome.LockedOut, (await VerifyRecordingAsync(CodeAt(Now), AddRow)).Outcome);
+
+        Assert.Equal(["LockedOut"], await StoredDetailsAsync());
+        Assert.Null((await StoredUserAsync()).LastAcceptedTotpStep);
+    }
+
+    [Fact]
+    public async Task Verify_WhenTheRowCannotBeSaved_TheStepIsNotUsedUp()
+    {
+        // The guard's write and the audit row are one transaction: no accepted code without its row.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => VerifyRecordingAsync(CodeAt(Now), _ => throw new InvalidOperationException("audit down")));
+        db.ChangeTracker.Clear();
+
+        Assert.Null((await StoredUserAsync()).LastAcceptedTotpStep);
+        Assert.Equal(new CodeCheck(CodeOutcome.Accepted, Now), await VerifyAsync(CodeAt(Now)));
+    }
+
+    [Fact]
+    public async Task Verify_WhenTheRowOfAWrongCodeCannotBeSaved_NothingIsCounted()
+    {
+        await Assert.ThrowsAsync<InvalidOperationException>(() => VerifyRecordingAsync(WrongCode(), _ => throw new InvalidOperationException("audit down")));
+
+        Assert.Equal(0, (await StoredUserAsync()).CodeFailedCount);
+    }
+
+    [Fact]
+    public async Task Verify_GroupCommit_ConcurrentUsesOfOneCode_AcceptOnceAndRecordEach()
+    {
+        var services = new ServiceCollection().AddScoped<TwofoldDbContext>(_ => database.CreateContext()).BuildServiceProvider();
+        var batch = new AcceptedCodeBatch(services.GetRequiredService<IServiceScopeFactory>());
+        var contexts = Enumerable.Range(0, 4).Select(_ => database.CreateContext()).ToList();
+        var code = CodeAt(Now);
+
+        var checks = await Task.WhenAll(contexts.Select(c =>
+        {
+            var v = new TwoFactorVerifier(
+                c, secrets, new TotpVerifier(Options.Create(new TotpOptions { PastSteps = 1, FutureSteps = 0 }), time),
+                Options.Create(new SecurityOptions { MaxFailedCodes = 5, CodeLockoutMinutes = 15 }), time, batch: batch);
+            return v.VerifyAsync(userId, code, AuthenticatorStatus.Paired, check =>
+                c.Add(new AuditEvent { At = time.GetUtcNow(), UserId = userId, Type = AuditEventType.SignInFailedCode, Detail = check.Outcome.ToString() }));
+        }));
+
+        Assert.Single(checks, c => c.Outcome == CodeOutcome.Accepted);
+        Assert.Equal(3, checks.Count(c => c.Outcome == CodeOutcome.Replayed));
+        Assert.Equal(["Accepted", "Replayed", "Replayed", "Replayed"], (await StoredDetailsAsync()).Order());
+        var stored = await StoredUserAsync();
+        Assert.Equal(Now, stored.LastAcceptedTotpStep);
+        Assert.Equal(3, stored.CodeFailedCount);
+        foreach (var c in contexts)
+        {
+            await c.DisposeAsync();
+        }
+
+        await services.DisposeAsync();
     }
 
     [Fact]
