@@ -10,6 +10,8 @@ namespace Twofold.IntegrationTests.Faults;
 /// kill -9 of a real app process in the middle of a burst of "turn two-factor on" and in the middle of
 /// draining the outbox. After each restart the state is consistent: every saved change has its pairing
 /// secret and its mail, no mail is lost, and at most one mail per crash arrives twice (docs/architecture.md).
+/// Runs on the provider of the test run (<see cref="TestDatabase"/>): a SQLite file, or a fresh PostgreSQL
+/// database that the killed processes leave connections to and that is dropped at the end.
 /// </summary>
 public sealed class CrashRecoveryTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
@@ -19,15 +21,17 @@ public sealed class CrashRecoveryTests(Xunit.Abstractions.ITestOutputHelper outp
 
     private readonly string folder = Path.Combine(Path.GetTempPath(), "twofold-crash", Guid.NewGuid().ToString("N"));
     private readonly SmtpSink smtp = new();
+    private TestDatabase database = null!;
     private ChildApp app = null!;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(folder);
         await smtp.StartAsync();
+        database = await TestDatabase.CreateAsync();
 
         // First life: no mail server configured, so every pairing mail stays queued in the outbox.
-        app = new ChildApp(folder, new Dictionary<string, string>
+        app = new ChildApp(folder, database, new Dictionary<string, string>
         {
             ["Smtp__ClaimLeaseSeconds"] = "2",
             ["Smtp__BatchSize"] = "5",
@@ -38,6 +42,11 @@ public sealed class CrashRecoveryTests(Xunit.Abstractions.ITestOutputHelper outp
     {
         app.Dispose();
         await smtp.DisposeAsync();
+        if (database is not null)
+        {
+            await database.DisposeAsync(); // on PostgreSQL: DROP DATABASE … WITH (FORCE), past the killed processes' connections
+        }
+
         try
         {
             Directory.Delete(folder, recursive: true);
@@ -123,7 +132,7 @@ public sealed class CrashRecoveryTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.All(waiting, l => Assert.InRange(perUser[l], 1, 2));
         var duplicates = perUser.Values.Sum(n => Math.Max(0, n - 1));
         output.WriteLine(
-            $"{Users} users; {confirmed.Count} turn-ons answered before kill 1; {waiting.Count} saved; " +
+            $"{database.Provider}: {Users} users; {confirmed.Count} turn-ons answered before kill 1; {waiting.Count} saved; " +
             $"{beforeLastLife} mails received before kill 2; {received.Count} mails in total; {duplicates} duplicate(s)");
         Assert.True(duplicates <= 1, $"{duplicates} duplicate mails (at most one per crash of the sender); {beforeLastLife} received before the last restart");
 
