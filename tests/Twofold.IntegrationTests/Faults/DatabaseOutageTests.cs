@@ -9,25 +9,41 @@ namespace Twofold.IntegrationTests.Faults;
 
 /// <summary>
 /// The database goes away and comes back, on either provider: on SQLite its folder disappears (as when
-/// a volume is unmounted); on PostgreSQL the app reaches the server through a <see cref="TcpGate"/> that
-/// is cut (open connections reset, new ones refused, as when the database host dies). Pages answer 503
+/// a volume is unmounted). On PostgreSQL, two ways: <see cref="Outage.Network"/>, the app reaches the
+/// server through a <see cref="TcpGate"/> that is cut (open connections reset, new ones refused, as when
+/// the database host dies); <see cref="Outage.Server"/>, the server closes the database
+/// (<c>ALLOW_CONNECTIONS false</c> and <c>pg_terminate_backend</c>, as in maintenance or a shutdown: 57P01
+/// on open sessions, 55000 on connect). Pages answer 503
 /// with a clear message, /health says Unhealthy, a change tried meanwhile is not half-saved, mail queued
 /// before the outage is not lost, and the app recovers by itself.
 /// </summary>
 public sealed class DatabaseOutageTests(DatabaseOutageTests.OutageFactory factory, Xunit.Abstractions.ITestOutputHelper output)
     : IClassFixture<DatabaseOutageTests.OutageFactory>
 {
-    /// <summary>A factory whose database can be taken away (<see cref="CutDatabase"/>) and given back.</summary>
+    public enum Outage
+    {
+        Network,
+        Server,
+    }
+
+    /// <summary>A factory whose database can be taken away (<see cref="CutDatabaseAsync"/>) and given back.</summary>
     public sealed class OutageFactory : TwofoldFactory
     {
         private TcpGate? gate;
         private string? away;
 
-        public void CutDatabase()
+        public async Task CutDatabaseAsync(Outage outage)
         {
-            if (Database.IsPostgres)
+            if (Database.IsPostgres && outage == Outage.Network)
             {
                 Gate.Cut();
+                return;
+            }
+
+            if (Database.IsPostgres)
+            {
+                await ServerAsync($"ALTER DATABASE \"{DatabaseName}\" ALLOW_CONNECTIONS false");
+                await ServerAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{DatabaseName}'");
                 return;
             }
 
@@ -36,11 +52,12 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.OutageFactory factor
             Directory.Move(folder, away);
         }
 
-        public void RestoreDatabase()
+        public async Task RestoreDatabaseAsync()
         {
             if (Database.IsPostgres)
             {
                 Gate.Restore();
+                await ServerAsync($"ALTER DATABASE \"{DatabaseName}\" ALLOW_CONNECTIONS true");
                 return;
             }
 
@@ -79,10 +96,25 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.OutageFactory factor
         }
 
         private TcpGate Gate => gate ?? throw new InvalidOperationException("The gate is made with the app's settings.");
+
+        private string DatabaseName => new NpgsqlConnectionStringBuilder(Database.ConnectionString).Database!;
+
+        /// <summary>Runs <paramref name="sql"/> on the server's maintenance database, as its administrator.</summary>
+        private static async Task ServerAsync(string sql)
+        {
+            var admin = new NpgsqlConnectionStringBuilder(TestDatabase.PostgresServer!) { Database = "postgres", Pooling = false };
+            await using var connection = new NpgsqlConnection(admin.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
-    [Fact]
-    public async Task DatabaseGone_Pages503AndHealthUnhealthy_NothingLost_ThenRecoversByItself()
+    /// <summary>On SQLite both cases are the same (the file's folder disappears).</summary>
+    [Theory]
+    [InlineData(Outage.Network)]
+    [InlineData(Outage.Server)]
+    public async Task DatabaseGone_Pages503AndHealthUnhealthy_NothingLost_ThenRecoversByItself(Outage outage)
     {
         var stories = new UserStories(factory);
         var user = await stories.NewUserAsync();
@@ -98,7 +130,8 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.OutageFactory factor
         await factory.WaitForOutboxRowAsync(mailId, r => r.Attempts >= 1, "a failed attempt while the mail server is down");
 
         var turnOn = (await browser.GetAsync("/profile")).Form("Update").Check("Use two factor authentication");
-        factory.CutDatabase();
+        var loggedBefore = factory.Logs.Entries.Count;
+        await factory.CutDatabaseAsync(outage);
         try
         {
             var profile = await browser.GetAsync("/profile");
@@ -114,16 +147,16 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.OutageFactory factor
             Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
             using var raw = await client.GetAsync("/profile");
             Assert.True(raw.StatusCode is HttpStatusCode.Found or HttpStatusCode.ServiceUnavailable); // anonymous: sent to log in first
-            var seen = factory.Logs.Entries.Where(e => e.EventId == LogEvents.DatabaseUnavailable).Select(e => Describe(e.Exception)).Distinct().ToList();
+            var seen = factory.Logs.Entries.Skip(loggedBefore).Where(e => e.EventId == LogEvents.DatabaseUnavailable).Select(e => Describe(e.Exception)).Distinct().ToList();
             Assert.NotEmpty(seen);
-            output.WriteLine($"{factory.Database.Provider}: outage seen as {string.Join("; ", seen)}");
+            output.WriteLine($"{factory.Database.Provider}, {outage}: outage seen as {string.Join("; ", seen)}");
 
             // The sender keeps polling a database it cannot reach; it must survive that.
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
         finally
         {
-            factory.RestoreDatabase();
+            await factory.RestoreDatabaseAsync();
         }
 
         using (var client = factory.CreateBrowserClient())
