@@ -28,17 +28,6 @@ public sealed class TcpGate : IDisposable
     /// <summary>The loopback port the app connects to instead of the server's.</summary>
     public int Port { get; }
 
-    public bool IsOpen
-    {
-        get
-        {
-            lock (sync)
-            {
-                return listener is not null;
-            }
-        }
-    }
-
     /// <summary>Stops listening (connection refused) and resets every connection through the gate.</summary>
     public void Cut()
     {
