@@ -118,7 +118,7 @@ public sealed class ChildApp : IDisposable
             return;
         }
 
-        process.Kill(entireProcessTree: true);
+        process.Kill(); // the app is this one process; a tree walk would only delay the kill
         process.WaitForExit();
         process.Dispose();
         process = null;
