@@ -43,9 +43,7 @@ internal static class DatabaseUnavailable
             {
                 case SqliteException sqlite when SqliteUnavailableCodes.Contains(sqlite.SqliteErrorCode):
                     return true;
-                case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-                    || pg.SqlState.StartsWith("53", StringComparison.Ordinal)
-                    || pg.SqlState is "57P01" or "57P02" or "57P03":
+                case PostgresException pg when IsOutage(pg):
                     return true;
                 case PostgresException:
                     return false; // the server answered: a query error, not an outage
@@ -58,4 +56,15 @@ internal static class DatabaseUnavailable
 
         return false;
     }
+
+    /// <summary>
+    /// Connection errors (08), insufficient resources (53), shutdown and crash (57P01-03), and anything
+    /// FATAL: the server ended the session, e.g. at connect "database is not currently accepting
+    /// connections" (55000), "does not exist" (3D000) or a refused login. A query error is only ERROR.
+    /// </summary>
+    private static bool IsOutage(PostgresException pg) =>
+        pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+        || pg.SqlState.StartsWith("53", StringComparison.Ordinal)
+        || pg.SqlState is "57P01" or "57P02" or "57P03"
+        || pg.InvariantSeverity is "FATAL" or "PANIC";
 }

@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Twofold.IntegrationTests.Infrastructure;
 
 namespace Twofold.IntegrationTests.Faults;
 
 /// <summary>
 /// The built app (twofold.dll, copied next to the tests) as a real child process: Kestrel on
-/// 127.0.0.1, a SQLite file in <see cref="Folder"/>, settings by environment. <see cref="Kill"/> is SIGKILL:
-/// no shutdown code runs, exactly like kill -9.
+/// 127.0.0.1, the given <see cref="TestDatabase"/> (a SQLite file or a PostgreSQL database), settings by
+/// environment. <see cref="Kill"/> is SIGKILL: no shutdown code runs, exactly like kill -9.
 /// </summary>
 public sealed class ChildApp : IDisposable
 {
@@ -16,7 +17,7 @@ public sealed class ChildApp : IDisposable
     private readonly Dictionary<string, string> settings;
     private Process? process;
 
-    public ChildApp(string folder, IReadOnlyDictionary<string, string> extraSettings)
+    public ChildApp(string folder, TestDatabase database, IReadOnlyDictionary<string, string> extraSettings)
     {
         Folder = folder;
         Port = FreePort();
@@ -25,8 +26,8 @@ public sealed class ChildApp : IDisposable
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["ConnectionStrings__Default"] = $"Data Source={Path.Combine(folder, "twofold.db")}",
-            ["Database__Provider"] = "Sqlite",
+            ["ConnectionStrings__Default"] = database.ConnectionString,
+            ["Database__Provider"] = database.Provider,
             ["App__PublicBaseUrl"] = BaseAddress.ToString(),
             ["Security__FormPostsPerMinutePerIp"] = "100000",
             ["Smtp__Security"] = "None",
@@ -117,7 +118,7 @@ public sealed class ChildApp : IDisposable
             return;
         }
 
-        process.Kill(entireProcessTree: true);
+        process.Kill(); // the app is this one process; a tree walk would only delay the kill
         process.WaitForExit();
         process.Dispose();
         process = null;
