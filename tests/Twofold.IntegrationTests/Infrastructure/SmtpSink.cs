@@ -14,7 +14,7 @@ namespace Twofold.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class SmtpSink : IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30); // an upper bound: CI machines are shared and loaded
 
     private readonly Lock gate = new();
     private readonly List<MimeMessage> messages = [];
@@ -104,7 +104,7 @@ public sealed class SmtpSink : IAsyncDisposable
         running = null;
     }
 
-    /// <summary>Waits for a mail matching <paramref name="predicate"/> (already received or arriving); default timeout 10 s.</summary>
+    /// <summary>Waits for a mail matching <paramref name="predicate"/> (already received or arriving); default timeout <see cref="DefaultTimeout"/>.</summary>
     public async Task<MimeMessage> WaitForMessageAsync(Func<MimeMessage, bool> predicate, TimeSpan? timeout = null)
     {
         var limit = timeout ?? DefaultTimeout;
