@@ -32,11 +32,4 @@ public sealed class Authenticator
     /// at every accepted code, so a phone whose clock is off keeps a 60-s window around its own time.
     /// </summary>
     public int StepOffset { get; set; }
-
-    /// <summary>
-    /// True once codes of two neighbouring steps have confirmed <see cref="StepOffset"/> as the later of
-    /// the two steps a clock that is off by a fraction of a step shows (see ClockDrift). Until then sign-in
-    /// also tries one step beyond the offset; from then on only the 60-s window around it.
-    /// </summary>
-    public bool StepOffsetPinned { get; set; }
 }

@@ -16,7 +16,7 @@ public sealed class AcceptedCodeBatch(IServiceScopeFactory scopes) : IDisposable
     private readonly ConcurrentQueue<Item> queue = new();
     private readonly SemaphoreSlim gate = new(1, 1);
 
-    public sealed record Offset(Guid DeviceId, int Value, bool Pinned);
+    public sealed record Offset(Guid DeviceId, int Value);
 
     private sealed record Item(Guid UserId, long Step, Offset? Offset, IReadOnlyList<object> Rows)
     {
@@ -81,7 +81,7 @@ public sealed class AcceptedCodeBatch(IServiceScopeFactory scopes) : IDisposable
                 if (offset is not null)
                 {
                     await db.Authenticators.Where(a => a.Id == offset.DeviceId)
-                        .ExecuteUpdateAsync(s => s.SetProperty(a => a.StepOffset, offset.Value).SetProperty(a => a.StepOffsetPinned, offset.Pinned));
+                        .ExecuteUpdateAsync(s => s.SetProperty(a => a.StepOffset, offset.Value));
                 }
 
                 foreach (var row in rows)

@@ -49,7 +49,7 @@ public sealed class TwoFactorVerifier(
 
         var devices = await db.Authenticators
             .Where(a => a.UserId == userId && a.Status == status)
-            .Select(a => new { a.Id, a.ProtectedSecret, a.StepOffset, a.StepOffsetPinned })
+            .Select(a => new { a.Id, a.ProtectedSecret, a.StepOffset })
             .ToListAsync(ct);
 
         var current = totp.CurrentStep;
@@ -61,7 +61,7 @@ public sealed class TwoFactorVerifier(
         {
             var key = secrets.Unprotect(devices[i].ProtectedSecret);
             keys.Add(key);
-            var step = ClockDrift.VerifyLearned(key, code, current, devices[i].StepOffset, devices[i].StepOffsetPinned, window.PastSteps, window.FutureSteps);
+            var step = ClockDrift.VerifyLearned(key, code, current, devices[i].StepOffset, window.PastSteps, window.FutureSteps);
             if (step is not null && (matched is null || step > matched))
             {
                 matched = step;
@@ -73,12 +73,12 @@ public sealed class TwoFactorVerifier(
         if (matched is { } accepted)
         {
             var device = devices[matchedDevice];
-            var (learned, pinned) = ClockDrift.NextOffset(accepted, current, device.StepOffset, device.StepOffsetPinned);
-            var offsetChanged = learned != device.StepOffset || pinned != device.StepOffsetPinned;
+            var learned = ClockDrift.NextOffset(accepted, current, device.StepOffset);
+            var offsetChanged = learned != device.StepOffset;
             if (batch is not null && record is not null && db.Database.CurrentTransaction is null
                 && TakeAddedRows(new CodeCheck(CodeOutcome.Accepted, accepted), record) is { } rows)
             {
-                var offset = offsetChanged ? new AcceptedCodeBatch.Offset(device.Id, learned, pinned) : null;
+                var offset = offsetChanged ? new AcceptedCodeBatch.Offset(device.Id, learned) : null;
                 if (await batch.ConsumeAsync(userId, accepted, offset, rows, ct))
                 {
                     return new CodeCheck(CodeOutcome.Accepted, accepted);
@@ -97,7 +97,7 @@ public sealed class TwoFactorVerifier(
                 if (offsetChanged)
                 {
                     await db.Authenticators.Where(a => a.Id == device.Id)
-                        .ExecuteUpdateAsync(s => s.SetProperty(a => a.StepOffset, learned).SetProperty(a => a.StepOffsetPinned, pinned), ct);
+                        .ExecuteUpdateAsync(s => s.SetProperty(a => a.StepOffset, learned), ct);
                 }
 
                 return new CodeCheck(CodeOutcome.Accepted, accepted);
@@ -106,19 +106,27 @@ public sealed class TwoFactorVerifier(
 
         // Failure path only: a wider search that explains "wrong" codes from a phone with a wrong clock.
         int? drift = null;
-        foreach (var key in keys)
+        var driftDevice = -1;
+        for (var i = 0; i < keys.Count && drift is null; i++)
         {
-            if ((drift = ClockDrift.Diagnose(key, code, current)) is not null)
-            {
-                break;
-            }
+            drift = ClockDrift.Diagnose(keys[i], code, current);
+            driftDevice = i;
         }
+
+        // The step just after the device's window: refused (the window stays 60 s), but learned.
+        var relearned = drift is { } seen ? ClockDrift.RelearnedOffset(seen, devices[driftDevice].StepOffset, window.FutureSteps) : null;
 
         return await InOneUnitAsync(async () =>
         {
             if (drift is null)
             {
                 return await CountFailureAsync(userId, CodeOutcome.Wrong, ct);
+            }
+
+            if (relearned is { } offset)
+            {
+                var deviceId = devices[driftDevice].Id;
+                await db.Authenticators.Where(a => a.Id == deviceId).ExecuteUpdateAsync(s => s.SetProperty(a => a.StepOffset, offset), ct);
             }
 
             var check = await CountFailureAsync(userId, CodeOutcome.ClockDrift, ct);

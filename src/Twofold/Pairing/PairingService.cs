@@ -198,7 +198,6 @@ public sealed class PairingService(
         pending.Status = AuthenticatorStatus.Paired;
         pending.PairedAt = now;
         pending.StepOffset = (int)(step.Value - currentStep);
-        pending.StepOffsetPinned = false; // one observation: see ClockDrift.VerifyLearned
         // Every pairing (first device or a replacement) comes with a fresh set of recovery codes, shown once.
         var recovery = await recoveryCodes.ReplaceAsync(link.Token.UserId, ct);
         audit.Record(AuditEventType.PairingLinkUsed, link.Token.User);

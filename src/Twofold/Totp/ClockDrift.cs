@@ -19,15 +19,12 @@ public static class ClockDrift
         TotpVerifier.Verify(secret, code, currentStep, PairingSearchSteps, PairingSearchSteps);
 
     /// <summary>
-    /// Sign-in: the latest matching step of the usual window (current and previous step, 60 s) around the
+    /// Sign-in: the latest matching step of the usual 60-s window (current and previous step) around the
     /// server's clock — a phone whose clock was fixed — and, when <paramref name="offset"/> is not 0, of the
-    /// same 60-s window around the device's learned clock. A clock off by 40 s shows the server's step +1
-    /// or +2 depending on the moment; one observation at pairing cannot tell which of the two it saw, so
-    /// until the offset is <paramref name="pinned"/> (see <see cref="NextOffset"/>) the step beyond the
-    /// offset is tried too. An offset of 0 costs exactly the usual window: the common path stays two HMACs.
+    /// same 60-s window around the device's learned clock, no wider. An offset of 0 costs exactly the usual
+    /// window: the common path stays two HMACs.
     /// </summary>
-    public static long? VerifyLearned(
-        ReadOnlySpan<byte> secret, int code, long currentStep, int offset, bool pinned, int pastSteps, int futureSteps)
+    public static long? VerifyLearned(ReadOnlySpan<byte> secret, int code, long currentStep, int offset, int pastSteps, int futureSteps)
     {
         var matched = TotpVerifier.Verify(secret, code, currentStep, pastSteps, futureSteps);
         if (offset == 0)
@@ -35,37 +32,28 @@ public static class ClockDrift
             return matched;
         }
 
-        var ahead = pinned ? futureSteps : Math.Max(futureSteps, 1);
-        var learned = TotpVerifier.Verify(secret, code, currentStep + offset, pastSteps, ahead);
+        var learned = TotpVerifier.Verify(secret, code, currentStep + offset, pastSteps, futureSteps);
         return learned > matched || matched is null ? learned : matched;
     }
 
     /// <summary>
-    /// The offset to store after a code matched <paramref name="matchedStep"/>, and whether it is now
-    /// pinned. Seeing the step just before a non-zero offset proves the offset is the later of the two
-    /// steps the device shows; seeing the step just after it moves the offset there and proves the same.
-    /// A match on the server's previous step keeps the offset: a code typed slowly, not a clock that moved.
+    /// The offset to store after a code matched <paramref name="matchedStep"/>. A match on a "previous"
+    /// step keeps the offset: it is usually a code typed slowly, not a clock that moved.
     /// </summary>
-    public static (int Offset, bool Pinned) NextOffset(long matchedStep, long currentStep, int offset, bool pinned)
+    public static int NextOffset(long matchedStep, long currentStep, int offset)
     {
         var observed = (int)(matchedStep - currentStep);
-        if (observed == offset)
-        {
-            return (offset, pinned);
-        }
-
-        if (offset != 0 && observed == offset - 1)
-        {
-            return (offset, true);
-        }
-
-        if (offset != 0 && observed == offset + 1)
-        {
-            return (observed, true);
-        }
-
-        return observed == -1 ? (offset, pinned) : (observed, false);
+        return observed == offset - 1 || observed == -1 ? offset : observed;
     }
+
+    /// <summary>
+    /// Failure path: the offset to learn from a refused code of the step just after the learned window, else
+    /// null. A clock off by a fraction of a step (40 s fast) shows the server's step +1 or +2 depending on the
+    /// moment, and the one code seen at pairing cannot tell which of the two it was. When the later one shows
+    /// up it is refused (the window stays 60 s) and learned, so the next code is accepted.
+    /// </summary>
+    public static int? RelearnedOffset(int driftSteps, int offset, int futureSteps) =>
+        driftSteps == offset + futureSteps + 1 ? driftSteps - futureSteps : null;
 
     /// <summary>Failure path: the device's offset in steps when the code matches within ±10 steps, else null.</summary>
     public static int? Diagnose(ReadOnlySpan<byte> secret, int code, long currentStep)

@@ -247,9 +247,6 @@ namespace Twofold.Data.Migrations.Postgres
                     b.Property<int>("StepOffset")
                         .HasColumnType("integer");
 
-                    b.Property<bool>("StepOffsetPinned")
-                        .HasColumnType("boolean");
-
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
 

@@ -234,9 +234,6 @@ namespace Twofold.Data.Migrations.Sqlite
                     b.Property<int>("StepOffset")
                         .HasColumnType("INTEGER");
 
-                    b.Property<bool>("StepOffsetPinned")
-                        .HasColumnType("INTEGER");
-
                     b.Property<Guid>("UserId")
                         .HasColumnType("TEXT");
 
