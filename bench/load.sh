@@ -108,19 +108,19 @@ for db in $dbs; do
   for iters in $iterations; do
     n=$(iter_count "$iters")
     echo "== $db, $n-iteration password hashes, $users users, $workers workers, ${duration}s"
-    if [[ $db == sqlite ]]; then conn="Data Source=$work/twofold-$n.db"; provider=Sqlite; else conn=$(pg_conn "twofold_$n"); provider=Postgres; fi
+    if [[ $db == sqlite ]]; then conn="Data Source=$work/twofold-$n.db"; provider=Sqlite; db_pid=(); else conn=$(pg_conn "twofold_$n"); provider=Postgres; db_pid=(--db-pid "$(head -1 "$pg_data/postmaster.pid")"); fi
     load seed --app twofold --provider $provider --db "$conn" --users "$users" --iterations "$n"
     start_server twofold "$app_dll" "$url" Database__Provider=$provider "ConnectionStrings__Default=$conn" App__PublicBaseUrl="$url" \
       Security__FormPostsPerMinutePerIp=1000000 "$(hasher_env "$iters")" $twofold_env
     load run --url "$url" --flow twofold --users "$users" --workers "$workers" --duration "$duration" --warmup "$warmup" \
-      --server-pid "$server_pid" --json "$work/ours-$db-$n.json"
+      --server-pid "$server_pid" "${db_pid[@]}" --json "$work/ours-$db-$n.json"
     stop_server
     if [[ $template -eq 1 ]]; then
       if [[ $db == sqlite ]]; then tconn="DataSource=$work/template-$n.db;Cache=Shared"; else tconn=$(pg_conn "template_$n"); fi
       start_server template "$tpl_dll" "$url" Db=$provider "ConnectionStrings__DefaultConnection=$tconn" "$(hasher_env "$iters")"
       load seed --app template --provider $provider --db "${tconn%;Cache=Shared}" --users "$users" --iterations "$n"
       load run --url "$url" --flow template --users "$users" --workers "$workers" --duration "$duration" --warmup "$warmup" \
-        --server-pid "$server_pid" --json "$work/template-$db-$n.json"
+        --server-pid "$server_pid" "${db_pid[@]}" --json "$work/template-$db-$n.json"
       stop_server
       echo "-- ratio ($db, $n iterations): Twofold vs template"
       load compare --ours "$work/ours-$db-$n.json" --template "$work/template-$db-$n.json"

@@ -18,6 +18,7 @@ internal sealed class LoginDriver(Options o)
     private readonly double duration = Math.Min(60, o.Number("duration", 60));
     private readonly double warmup = o.Number("warmup", 5);
     private readonly int? pid = o.Text("server-pid", "") is { Length: > 0 } p ? int.Parse(p, CultureInfo.InvariantCulture) : null;
+    private readonly int? dbPid = o.Text("db-pid", "") is { Length: > 0 } p ? int.Parse(p, CultureInfo.InvariantCulture) : null;
     private long next = -1;
     private long[] lastStep = [];
 
@@ -32,23 +33,31 @@ internal sealed class LoginDriver(Options o)
         }
 
         var recorder = new Recorder();
+        var (serverCpu, dbCpu) = (ProcessCpu.Seconds(pid), ProcessCpu.Seconds(dbPid, tree: true));
         var watch = Stopwatch.StartNew();
         var (logins, starved) = await DriveAsync(http, recorder, TimeSpan.FromSeconds(duration));
         var seconds = watch.Elapsed.TotalSeconds;
+        var serverMs = PerLoginMs(serverCpu, ProcessCpu.Seconds(pid), logins);
+        var dbMs = PerLoginMs(dbCpu, ProcessCpu.Seconds(dbPid, tree: true), logins);
         var steps = recorder.Summarize(seconds);
         var peak = ServerMemory.PeakMb(pid);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"flow {flow}: {workers} workers, {seconds:F1} s, {users:N0} users; full two-factor logins {logins} = {logins / seconds:F1}/s; server peak memory {(peak is null ? "n/a" : $"{peak:F0} MB")}{(starved > 0 ? $"; {starved} waits for a fresh user" : "")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"CPU per full login: server {(serverMs is null ? "n/a" : $"{serverMs:F2} ms")}, database server {(dbMs is null ? "n/a (in-process or not given)" : $"{dbMs:F2} ms")}"));
         Recorder.Print(steps);
         if (o.Text("json", "") is { Length: > 0 } path)
         {
-            var result = new RunResult(flow, workers, seconds, users, logins, logins / seconds, peak, steps);
+            var result = new RunResult(flow, workers, seconds, users, logins, logins / seconds, peak, steps, serverMs, dbMs);
             await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result));
         }
 
         return steps.Sum(s => s.Errors) == 0 && logins > 0 ? 0 : 1;
     }
+
+    private static double? PerLoginMs(double? before, double? after, int logins) =>
+        before is null || after is null || logins == 0 ? null : (after.Value - before.Value) * 1000 / logins;
 
     private async Task<(int Logins, int Starved)> DriveAsync(HttpClient http, Recorder recorder, TimeSpan length)
     {
@@ -174,4 +183,6 @@ internal sealed class LoginDriver(Options o)
     }
 }
 
-internal sealed record RunResult(string Flow, int Workers, double Seconds, int Users, int Logins, double LoginsPerSecond, double? PeakMb, IReadOnlyList<StepStats> Steps);
+internal sealed record RunResult(
+    string Flow, int Workers, double Seconds, int Users, int Logins, double LoginsPerSecond, double? PeakMb, IReadOnlyList<StepStats> Steps,
+    double? ServerCpuMsPerLogin = null, double? DbCpuMsPerLogin = null);

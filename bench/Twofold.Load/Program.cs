@@ -4,7 +4,7 @@ using Twofold.Load;
 
 // Load tool for docs/performance.md; bench/load.sh drives it. Modes:
 //   seed       --db CONN [--provider Sqlite|Postgres] [--app twofold|template] --users N [--iterations 1000] [--operator CODE] [--unpaired]
-//   run        --url URL --flow twofold|template --users N [--workers 16] [--duration 60] [--warmup 5] [--server-pid PID] [--json FILE]
+//   run        --url URL --flow twofold|template --users N [--workers 16] [--duration 60] [--warmup 5] [--server-pid PID] [--db-pid POSTMASTER_PID] [--json FILE]
 //   smtp-sink  --port P [--duration S]
 //   force      --url URL --smtp-port P --users N [--operator CODE] [--server-pid PID] [--timeout 600]
 //   users-list --url URL --users N [--operator CODE] [--workers 4] [--duration 20]
@@ -46,6 +46,8 @@ static int Compare(Options o)
         $"full-login p99 {P99(ours, "full login"):F0} vs {P99(template, "full login"):F0} ms; " +
         $"code-step p99 {P99(ours, "POST code"):F1} vs {P99(template, "POST code"):F1} ms; " +
         $"peak memory {ours.PeakMb:F0} vs {template.PeakMb:F0} MB = {ours.PeakMb / template.PeakMb:F2}x; " +
-        $"errors {ours.Steps.Sum(s => s.Errors)} vs {template.Steps.Sum(s => s.Errors)}"));
+        $"errors {ours.Steps.Sum(s => s.Errors)} vs {template.Steps.Sum(s => s.Errors)}; " +
+        $"CPU ms per login: server {ours.ServerCpuMsPerLogin:F2} vs {template.ServerCpuMsPerLogin:F2}, " +
+        $"database server {ours.DbCpuMsPerLogin:F2} vs {template.DbCpuMsPerLogin:F2}"));
     return 0;
 }
