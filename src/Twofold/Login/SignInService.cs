@@ -91,7 +91,7 @@ public sealed class SignInService(
 
         await passwordAttempts.ResetAsync(user, ct);
 
-        var op = await db.Operators.SingleAsync(o => o.Id == user.OperatorId, ct);
+        var op = await OperatorOfAsync(user, ct);
         var required = user.TwoFactorEnabled || op.ForceTwoFactor;
         if (!required)
         {
@@ -148,7 +148,7 @@ public sealed class SignInService(
     /// <summary>Days a device may be remembered for the pending user's operator; 0 = the option is off.</summary>
     public async Task<int> RememberDaysForPendingAsync(CancellationToken ct = default) =>
         await PendingUserAsync() is { } user
-            ? await db.Operators.Where(o => o.Id == user.OperatorId).Select(o => o.RememberDeviceDays).SingleAsync(ct)
+            ? (await OperatorOfAsync(user, ct)).RememberDeviceDays
             : 0;
 
     public async Task<SignInResult> CodeStepAsync(int code, bool rememberDevice, CancellationToken ct)
@@ -199,7 +199,7 @@ public sealed class SignInService(
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
         if (rememberDevice)
         {
-            var days = await db.Operators.Where(o => o.Id == user.OperatorId).Select(o => o.RememberDeviceDays).SingleAsync(ct);
+            var days = (await OperatorOfAsync(user, ct)).RememberDeviceDays;
             if (days > 0)
             {
                 rememberedDevices.Remember(Http, user, days);
@@ -222,6 +222,15 @@ public sealed class SignInService(
         // A password change or reset since the password step voids the pending state.
         return user is not null && user.SecurityStamp == result.Principal!.FindFirstValue(StampClaim) ? user : null;
     }
+
+    /// <summary>
+    /// The user's operator, read once per request: EF's identity map answers the later look-ups of the same
+    /// request (page model, code step, <see cref="TwofoldClaimsPrincipalFactory"/>) without a query.
+    /// </summary>
+    internal static async ValueTask<Operator> OperatorOfAsync(TwofoldDbContext db, TwofoldUser user, CancellationToken ct) =>
+        await db.Operators.FindAsync([user.OperatorId], ct) ?? throw new InvalidOperationException("The user's operator does not exist.");
+
+    private ValueTask<Operator> OperatorOfAsync(TwofoldUser user, CancellationToken ct) => OperatorOfAsync(db, user, ct);
 
     private async Task SendPairingMailIfDueAsync(TwofoldUser user, Operator op, DateTimeOffset now, CancellationToken ct)
     {
