@@ -30,6 +30,7 @@ public static class LoginServiceCollectionExtensions
             })
             .AddEntityFrameworkStores<TwofoldDbContext>()
             .AddDefaultTokenProviders()
+            .AddUserManager<TwofoldUserManager>()
             .AddClaimsPrincipalFactory<TwofoldClaimsPrincipalFactory>();
 
         services.ConfigureApplicationCookie(o =>

@@ -91,7 +91,11 @@ public sealed class SignInService(
 
         await passwordAttempts.ResetAsync(user, ct);
 
-        var op = await db.Operators.SingleAsync(o => o.Id == user.OperatorId, ct);
+        // The operator (tracked: the claims factory reuses it) and "has a paired device" in one query.
+        var row = await db.Operators.Where(o => o.Id == user.OperatorId)
+            .Select(o => new { Operator = o, Paired = db.Authenticators.Any(a => a.UserId == user.Id && a.Status == AuthenticatorStatus.Paired) })
+            .SingleAsync(ct);
+        var op = row.Operator;
         var required = user.TwoFactorEnabled || op.ForceTwoFactor;
         if (!required)
         {
@@ -102,7 +106,7 @@ public sealed class SignInService(
         }
 
         var now = time.GetUtcNow();
-        var paired = await db.Authenticators.AnyAsync(a => a.UserId == user.Id && a.Status == AuthenticatorStatus.Paired, ct);
+        var paired = row.Paired;
 
         // A remembered device stands in for the code: the cookie is bound to this user's current security stamp.
         if (paired && rememberedDevices.IsRemembered(Http, user, op))
@@ -148,7 +152,7 @@ public sealed class SignInService(
     /// <summary>Days a device may be remembered for the pending user's operator; 0 = the option is off.</summary>
     public async Task<int> RememberDaysForPendingAsync(CancellationToken ct = default) =>
         await PendingUserAsync() is { } user
-            ? await db.Operators.Where(o => o.Id == user.OperatorId).Select(o => o.RememberDeviceDays).SingleAsync(ct)
+            ? (await OperatorOfAsync(user, ct)).RememberDeviceDays
             : 0;
 
     public async Task<SignInResult> CodeStepAsync(int code, bool rememberDevice, CancellationToken ct)
@@ -160,7 +164,7 @@ public sealed class SignInService(
         }
 
         // The audit row is saved with the replay guard's (or the failure count's) write: one commit per code.
-        var check = await codes.VerifyAsync(user.Id, code, AuthenticatorStatus.Paired, record: c => audit.Record(
+        var check = await codes.VerifyAsync(user, code, AuthenticatorStatus.Paired, record: c => audit.Record(
             c.Outcome == CodeOutcome.Accepted ? AuditEventType.SignInSucceeded : AuditEventType.SignInFailedCode, user, detail: c.Outcome switch
             {
                 CodeOutcome.Accepted => "password and code",
@@ -199,7 +203,7 @@ public sealed class SignInService(
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
         if (rememberDevice)
         {
-            var days = await db.Operators.Where(o => o.Id == user.OperatorId).Select(o => o.RememberDeviceDays).SingleAsync(ct);
+            var days = (await OperatorOfAsync(user, ct)).RememberDeviceDays;
             if (days > 0)
             {
                 rememberedDevices.Remember(Http, user, days);
@@ -218,10 +222,27 @@ public sealed class SignInService(
             return null;
         }
 
-        var user = await users.FindByIdAsync(id);
+        if (!Guid.TryParse(id, out var userId))
+        {
+            return null;
+        }
+
+        // The user and its operator in one query (the code page and the code step need the operator's settings);
+        // a second call in the same request is answered by the change tracker.
+        var user = db.Users.Local.FirstOrDefault(u => u.Id == userId)
+            ?? await db.Users.Include(u => u.Operator).SingleOrDefaultAsync(u => u.Id == userId);
         // A password change or reset since the password step voids the pending state.
         return user is not null && user.SecurityStamp == result.Principal!.FindFirstValue(StampClaim) ? user : null;
     }
+
+    /// <summary>
+    /// The user's operator, read once per request: EF's identity map answers the later look-ups of the same
+    /// request (page model, code step, <see cref="TwofoldClaimsPrincipalFactory"/>) without a query.
+    /// </summary>
+    internal static async ValueTask<Operator> OperatorOfAsync(TwofoldDbContext db, TwofoldUser user, CancellationToken ct) =>
+        await db.Operators.FindAsync([user.OperatorId], ct) ?? throw new InvalidOperationException("The user's operator does not exist.");
+
+    private ValueTask<Operator> OperatorOfAsync(TwofoldUser user, CancellationToken ct) => OperatorOfAsync(db, user, ct);
 
     private async Task SendPairingMailIfDueAsync(TwofoldUser user, Operator op, DateTimeOffset now, CancellationToken ct)
     {

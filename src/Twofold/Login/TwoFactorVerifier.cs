@@ -27,8 +27,19 @@ public sealed class TwoFactorVerifier(
     TwofoldDbContext db, AuthenticatorSecrets secrets, TotpVerifier totp,
     IOptions<SecurityOptions> options, TimeProvider time, LockoutRecorder? lockouts = null, AcceptedCodeBatch? batch = null)
 {
-    public Task<CodeCheck> VerifyAsync(Guid userId, int code, AuthenticatorStatus status, CancellationToken ct = default) =>
-        VerifyAsync(userId, code, status, record: null, ct);
+    public async Task<CodeCheck> VerifyAsync(Guid userId, int code, AuthenticatorStatus status, CancellationToken ct = default)
+    {
+        var lockedUntil = await db.Users.Where(u => u.Id == userId).Select(u => u.CodeLockoutEnd).SingleAsync(ct);
+        return await VerifyAsync(userId, lockedUntil, code, status, record: null, ct);
+    }
+
+    /// <summary>
+    /// For a user row read in this request (the sign-in's pending user): its lockout end is checked as read
+    /// there instead of being read again. The lockout itself is set by <see cref="CountFailureAsync"/>'s
+    /// conditional UPDATE either way.
+    /// </summary>
+    public Task<CodeCheck> VerifyAsync(TwofoldUser user, int code, AuthenticatorStatus status, Action<CodeCheck> record, CancellationToken ct = default) =>
+        VerifyAsync(user.Id, user.CodeLockoutEnd, code, status, record, ct);
 
     /// <param name="record">
     /// Adds the caller's rows for the outcome (its audit event) to the context. They are saved in the same
@@ -36,11 +47,10 @@ public sealed class TwoFactorVerifier(
     /// costs one commit instead of one per statement, and no outcome is stored without its audit row. Without
     /// it nothing the caller has pending is saved here.
     /// </param>
-    public async Task<CodeCheck> VerifyAsync(
-        Guid userId, int code, AuthenticatorStatus status, Action<CodeCheck>? record, CancellationToken ct = default)
+    private async Task<CodeCheck> VerifyAsync(
+        Guid userId, DateTimeOffset? lockedUntil, int code, AuthenticatorStatus status, Action<CodeCheck>? record, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var lockedUntil = await db.Users.Where(u => u.Id == userId).Select(u => u.CodeLockoutEnd).SingleAsync(ct);
         if (lockedUntil > now)
         {
             var locked = new CodeCheck(CodeOutcome.LockedOut, LockedUntil: lockedUntil);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Twofold.Data;
 
@@ -15,7 +14,7 @@ internal sealed class TwofoldClaimsPrincipalFactory(
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(TwofoldUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
-        var operatorCode = await db.Operators.Where(o => o.Id == user.OperatorId).Select(o => o.Code).SingleAsync();
+        var operatorCode = (await SignInService.OperatorOfAsync(db, user, CancellationToken.None)).Code;
         identity.AddClaim(new Claim(TwofoldClaims.OperatorId, user.OperatorId.ToString(CultureInfo.InvariantCulture)));
         identity.AddClaim(new Claim(TwofoldClaims.OperatorCode, operatorCode));
         identity.AddClaim(new Claim(TwofoldClaims.Login, user.Login));
