@@ -5,7 +5,7 @@
 #                                 (PostgreSQL only as root with the postgresql package), default and
 #                                 1,000-iteration hashing; then force + /users with 100,000 users on SQLite
 #   bench/load.sh --smoke         seconds, tiny N, Twofold only, SQLite: for the test command
-#   options: --users N --workers W --duration S --dbs "sqlite postgres" --iterations "default 1000"
+#   options: --users N --workers W --duration S --warmup S --dbs "sqlite postgres" --iterations "default 1000"
 #            --force-users N --no-template --no-force --no-build
 #            --twofold-env "KEY=VALUE ..."   extra settings for the Twofold server, e.g. Database__SqliteSynchronous=Normal
 # The template is generated into a temp folder (never committed) and patched: EnsureCreated at start,
@@ -22,6 +22,7 @@ while [[ $# -gt 0 ]]; do
     --users) users=$2; shift ;;
     --workers) workers=$2; shift ;;
     --duration) duration=$2; shift ;;
+    --warmup) warmup=$2; shift ;;
     --dbs) dbs=$2; shift ;;
     --iterations) iterations=$2; shift ;;
     --force-users) force_users=$2; shift ;;

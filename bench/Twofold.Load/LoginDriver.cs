@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -19,6 +20,9 @@ internal sealed class LoginDriver(Options o)
     private readonly double warmup = o.Number("warmup", 5);
     private readonly int? pid = o.Text("server-pid", "") is { Length: > 0 } p ? int.Parse(p, CultureInfo.InvariantCulture) : null;
     private readonly int? dbPid = o.Text("db-pid", "") is { Length: > 0 } p ? int.Parse(p, CultureInfo.InvariantCulture) : null;
+    // With one worker the server is idle between requests, so its CPU time around a request is that request's.
+    private readonly bool cpuPerStep = o.Flag("cpu-per-step");
+    private readonly ConcurrentDictionary<string, double> stepCpu = new();
     private long next = -1;
     private long[] lastStep = [];
 
@@ -30,6 +34,7 @@ internal sealed class LoginDriver(Options o)
         if (warmup > 0)
         {
             await DriveAsync(http, new Recorder(), TimeSpan.FromSeconds(warmup));
+            stepCpu.Clear();
         }
 
         var recorder = new Recorder();
@@ -47,6 +52,14 @@ internal sealed class LoginDriver(Options o)
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"CPU per full login: server {(serverMs is null ? "n/a" : $"{serverMs:F2} ms")}, database server {(dbMs is null ? "n/a (in-process or not given)" : $"{dbMs:F2} ms")}"));
         Recorder.Print(steps);
+        if (cpuPerStep)
+        {
+            foreach (var s in steps.Where(s => stepCpu.ContainsKey(s.Step)))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server CPU {s.Step,-18} {stepCpu[s.Step] * 1000 / s.Count,7:F3} ms per request"));
+            }
+        }
+
         if (o.Text("json", "") is { Length: > 0 } path)
         {
             var result = new RunResult(flow, workers, seconds, users, logins, logins / seconds, peak, steps, serverMs, dbMs);
@@ -157,14 +170,20 @@ internal sealed class LoginDriver(Options o)
         return true;
     }
 
-    private static async Task<(HttpStatusCode Status, string Body, string? Location)?> TimedAsync(
+    private async Task<(HttpStatusCode Status, string Body, string? Location)?> TimedAsync(
         Recorder recorder, string step, Func<Task<(HttpStatusCode Status, string Body, string? Location)>> send, HttpStatusCode expected,
         Func<string, bool>? location = null)
     {
         var watch = Stopwatch.StartNew();
+        var cpuBefore = cpuPerStep ? ProcessCpu.Seconds(pid) : null;
         try
         {
             var response = await send();
+            if (cpuBefore is not null && ProcessCpu.Seconds(pid) is { } cpuAfter)
+            {
+                stepCpu.AddOrUpdate(step, cpuAfter - cpuBefore.Value, (_, t) => t + cpuAfter - cpuBefore.Value);
+            }
+
             var ok = response.Status == expected && (location is null || (response.Location is { } l && location(l)));
             if (!ok)
             {
