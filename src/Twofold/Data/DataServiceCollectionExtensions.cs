@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.DataProtection;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 
 namespace Twofold.Data;
 
@@ -17,6 +19,8 @@ public static class DataServiceCollectionExtensions
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
 
         // Interceptors come from DI (e.g. the mail outbox's wake-up signal), so features plug in without Data knowing them.
+        // The options are built once (singleton): per scope they would be rebuilt, and EF would look up its internal
+        // service provider by them, for every DbContext a request creates. Every interceptor is a singleton.
         switch (options.Provider)
         {
             case DatabaseProvider.Postgres:
@@ -27,14 +31,17 @@ public static class DataServiceCollectionExtensions
                         "ConnectionStrings__Default=\"Host=127.0.0.1;Database=twofold;Username=twofold;Password=…\".");
                 }
 
-                services.AddDbContext<TwofoldDbContext, PostgresTwofoldDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
+                connectionString = PostgresConnectionString(connectionString, options.PostgresMaxAutoPrepare);
+                services.AddDbContext<TwofoldDbContext, PostgresTwofoldDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()),
+                    optionsLifetime: ServiceLifetime.Singleton);
                 break;
             default:
                 connectionString = SqliteConnectionString(connectionString, contentRoot);
                 // One instance: it remembers which pooled native connections it has already set up.
                 var setup = new SqliteConnectionSetup(options.SqliteSynchronous);
                 services.AddDbContext<TwofoldDbContext, SqliteTwofoldDbContext>((sp, o) =>
-                    o.UseSqlite(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()).AddInterceptors(setup));
+                    o.UseSqlite(connectionString).AddInterceptors(sp.GetServices<IInterceptor>()).AddInterceptors(setup),
+                    optionsLifetime: ServiceLifetime.Singleton);
                 break;
         }
 
@@ -51,6 +58,20 @@ public static class DataServiceCollectionExtensions
 
         services.AddHealthChecks().AddDbContextCheck<TwofoldDbContext>("database");
         return services;
+    }
+
+    /// <summary>The configured string, with <see cref="DatabaseOptions.PostgresMaxAutoPrepare"/> unless it sets its own.</summary>
+    internal static string PostgresConnectionString(string configured, int maxAutoPrepare)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(configured);
+        var setsItsOwn = new DbConnectionStringBuilder { ConnectionString = configured }.Keys.Cast<string>()
+            .Any(k => string.Equals(k.Replace(" ", "", StringComparison.Ordinal), "MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
+        if (!setsItsOwn)
+        {
+            builder.MaxAutoPrepare = maxAutoPrepare;
+        }
+
+        return builder.ConnectionString;
     }
 
     private static string SqliteConnectionString(string? configured, string contentRoot)

@@ -32,6 +32,15 @@ public sealed class DatabaseOptions
     /// <summary>Apply pending EF Core migrations when the web app starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 
+    /// <summary>
+    /// PostgreSQL only: Npgsql's <c>Max Auto Prepare</c> when the connection string does not set it. Statements
+    /// run at least 5 times on a connection are prepared on the server, which then skips parsing and planning
+    /// them (the sign-in runs the same few statements all day). 0 turns it off, e.g. behind a PgBouncer older
+    /// than 1.21 in transaction mode.
+    /// </summary>
+    [Range(0, 1000)]
+    public int PostgresMaxAutoPrepare { get; set; } = 64;
+
     /// <summary>SQLite only: <c>Full</c> (default) or <c>Normal</c>. Ignored for PostgreSQL.</summary>
     [EnumDataType(typeof(SqliteSynchronous))]
     public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
