@@ -66,6 +66,8 @@ public sealed class AcceptedCodeBatch(IServiceScopeFactory scopes) : IDisposable
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TwofoldDbContext>();
+            // The whole batch commits or rolls back as one: a savepoint around SaveChanges would only cost statements.
+            db.Database.AutoSavepointsEnabled = false;
             await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
             for (var i = 0; i < batch.Count; i++)
             {

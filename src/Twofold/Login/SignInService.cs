@@ -54,6 +54,8 @@ public sealed class SignInService(
     private static readonly Lazy<string> TimingDummyHash = new(() =>
         new PasswordHasher<TwofoldUser>().HashPassword(null!, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
 
+    private TwofoldUser? pending;
+
     private HttpContext Http => signIn.Context;
 
     public async Task<SignInResult> PasswordStepAsync(string operatorCode, string login, string password, CancellationToken ct)
@@ -92,9 +94,7 @@ public sealed class SignInService(
         await passwordAttempts.ResetAsync(user, ct);
 
         // The operator (tracked: the claims factory reuses it) and "has a paired device" in one query.
-        var row = await db.Operators.Where(o => o.Id == user.OperatorId)
-            .Select(o => new { Operator = o, Paired = db.Authenticators.Any(a => a.UserId == user.Id && a.Status == AuthenticatorStatus.Paired) })
-            .SingleAsync(ct);
+        var row = await SignInQueries.OperatorAndPairedDevice(db, user.OperatorId, user.Id);
         var op = row.Operator;
         var required = user.TwoFactorEnabled || op.ForceTwoFactor;
         if (!required)
@@ -185,6 +185,7 @@ public sealed class SignInService(
             case CodeOutcome.LockedOut:
                 // Dropping the state means the password has to be proven again after the lockout.
                 await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+                pending = null;
                 logger.LogWarning(LogEvents.CodeLockout, "Code step locked for user {UserId}", user.Id);
                 return new SignInResult(SignInOutcome.LockedOut, check.LockedUntil);
             case CodeOutcome.Replayed:
@@ -200,6 +201,7 @@ public sealed class SignInService(
     public async Task CompleteSecondFactorAsync(TwofoldUser user, bool rememberDevice, CancellationToken ct)
     {
         await Http.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+        pending = null;
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
         if (rememberDevice)
         {
@@ -215,6 +217,12 @@ public sealed class SignInService(
     /// <summary>The user whose password was verified in this browser, while that state is valid.</summary>
     public async Task<TwofoldUser?> PendingUserAsync()
     {
+        // The page model and the code step both ask within one request: read once.
+        return pending ??= await ReadPendingUserAsync();
+    }
+
+    private async Task<TwofoldUser?> ReadPendingUserAsync()
+    {
         var result = await Http.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
         var id = result.Principal?.FindFirstValue(ClaimTypes.Name);
         if (id is null)
@@ -227,10 +235,8 @@ public sealed class SignInService(
             return null;
         }
 
-        // The user and its operator in one query (the code page and the code step need the operator's settings);
-        // a second call in the same request is answered by the change tracker.
-        var user = db.Users.Local.FirstOrDefault(u => u.Id == userId)
-            ?? await db.Users.Include(u => u.Operator).SingleOrDefaultAsync(u => u.Id == userId);
+        // The user and its operator in one query (the code page and the code step need the operator's settings).
+        var user = await SignInQueries.UserWithOperator(db, userId);
         // A password change or reset since the password step voids the pending state.
         return user is not null && user.SecurityStamp == result.Principal!.FindFirstValue(StampClaim) ? user : null;
     }

@@ -57,10 +57,7 @@ public sealed class TwoFactorVerifier(
             return record is null ? locked : await InOneUnitAsync(() => Task.FromResult(locked), record, ct);
         }
 
-        var devices = await db.Authenticators
-            .Where(a => a.UserId == userId && a.Status == status)
-            .Select(a => new { a.Id, a.ProtectedSecret, a.StepOffset })
-            .ToListAsync(ct);
+        var devices = await SignInQueries.Devices(db, userId, status).ToListAsync(ct);
 
         var current = totp.CurrentStep;
         var window = totp.Options;
@@ -182,7 +179,18 @@ public sealed class TwoFactorVerifier(
         if (record is not null)
         {
             record(check);
-            await db.SaveChangesAsync(ct);
+            // In our own transaction a failed save rolls everything back, so EF's savepoint around it would only
+            // cost two statements; in the caller's transaction the caller decides, so EF's default stays.
+            var savepoints = db.Database.AutoSavepointsEnabled;
+            db.Database.AutoSavepointsEnabled = savepoints && tx is null;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            finally
+            {
+                db.Database.AutoSavepointsEnabled = savepoints;
+            }
         }
 
         if (tx is not null)
