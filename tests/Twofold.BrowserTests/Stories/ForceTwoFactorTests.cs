@@ -53,7 +53,7 @@ public sealed class ForceTwoFactorTests(BrowserFixture fixture, ITestOutputHelpe
         await page.GetByRole(AriaRole.Button, Named("Save")).ClickAsync();
         // Two status lines now: the saved message and the progress of the pairing-link fan-out.
         await Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("Two-factor authentication is now required for all users");
-        await Expect(page.Locator("#force-progress")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("pairing links", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+        await Expect(page.Locator("#force-progress")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("[Pp]airing links"));
         await Expect(force).ToBeCheckedAsync();
         await admin.ScreenshotAsync("force-saved");
 
