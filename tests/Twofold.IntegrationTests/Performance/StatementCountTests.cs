@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Twofold.IntegrationTests.Infrastructure;
+
+namespace Twofold.IntegrationTests.Performance;
+
+/// <summary>
+/// The SQL statements each sign-in request sends, counted (docs/performance.md, "CPU per sign-in"): the load
+/// figures depend on them, and an added query on this path is easy to miss in review and invisible in the
+/// functional tests. Counts, not timings: deterministic on both providers.
+/// </summary>
+public sealed class StatementCountTests(StatementCountTests.CountingFactory factory) : IClassFixture<StatementCountTests.CountingFactory>
+{
+    private readonly UserStories stories = new(factory);
+
+    [Fact]
+    public async Task SignInWithCode_SendsTheMeasuredStatementsPerRequest()
+    {
+        var user = await stories.NewUserAsync();
+        var mail = await stories.TurnOnTwoFactorAsync(await stories.SignInAsync(user), user);
+        await stories.PairAsync(user, mail);
+        stories.NextStep();
+        var browser = stories.NewBrowser();
+
+        factory.Commands.Clear();
+        var dialog = await UserStories.SubmitPasswordAsync(browser, user);
+        var signedIn = await UserStories.SubmitCodeAsync(dialog, stories.CodeNow(user));
+        Assert.True(signedIn.HasButton("Log out"));
+
+        var perRequest = factory.Commands.GroupBy(c => c.Request).ToDictionary(g => g.Key, g => g.Select(c => c.Sql).ToList());
+        string Describe(string request) => $"{request}: {string.Join(" | ", perRequest.GetValueOrDefault(request) ?? [])}";
+
+        Assert.False(perRequest.ContainsKey("GET /login"), Describe("GET /login"));
+        // User by name; operator + "has a paired device".
+        Assert.True(perRequest.GetValueOrDefault("POST /login")?.Count == 2, Describe("POST /login"));
+        // Pending user with its operator.
+        Assert.True(perRequest.GetValueOrDefault("GET /login/two-factor")?.Count == 1, Describe("GET /login/two-factor"));
+        // Pending user with its operator; devices; replay guard UPDATE; audit INSERT (one transaction).
+        var code = perRequest.GetValueOrDefault("POST /login/two-factor") ?? [];
+        Assert.True(code.Count == 4, Describe("POST /login/two-factor"));
+        Assert.Single(code, s => s.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase));
+        Assert.Single(code, s => s.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The app with an interceptor that records every command with the request it ran for.</summary>
+    public sealed class CountingFactory : TwofoldFactory
+    {
+        public ConcurrentQueue<(string Request, string Sql)> Commands { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(
+                sp => new CommandRecorder(sp.GetRequiredService<IHttpContextAccessor>(), Commands)));
+        }
+    }
+
+    private sealed class CommandRecorder(IHttpContextAccessor http, ConcurrentQueue<(string Request, string Sql)> commands) : DbCommandInterceptor
+    {
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Record(command);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+        {
+            Record(command);
+            return base.ReaderExecuting(command, eventData, result);
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Record(command);
+            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+        {
+            Record(command);
+            return base.NonQueryExecuting(command, eventData, result);
+        }
+
+        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+        {
+            Record(command);
+            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        // Commands outside a request (the mail sender, the force worker) are not the sign-in's.
+        private void Record(DbCommand command)
+        {
+            if (http.HttpContext is { } context)
+            {
+                commands.Enqueue(($"{context.Request.Method} {context.Request.Path}", command.CommandText.TrimStart()));
+            }
+        }
+    }
+}
