@@ -62,46 +62,16 @@ public sealed class StatementCountTests(StatementCountTests.CountingFactory fact
 
     private sealed class CommandRecorder(IHttpContextAccessor http, ConcurrentQueue<(string Request, string Sql)> commands) : DbCommandInterceptor
     {
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Record(command);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-        {
-            Record(command);
-            return base.ReaderExecuting(command, eventData, result);
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Record(command);
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-        {
-            Record(command);
-            return base.NonQueryExecuting(command, eventData, result);
-        }
-
-        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-        {
-            Record(command);
-            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        // Commands outside a request (the mail sender, the force worker) are not the sign-in's.
-        private void Record(DbCommand command)
+        // Called once per command, sync or async, reader or not, after EF has set its text. Commands outside a
+        // request (the mail sender, the force worker) are not the sign-in's.
+        public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result)
         {
             if (http.HttpContext is { } context)
             {
-                commands.Enqueue(($"{context.Request.Method} {context.Request.Path}", command.CommandText.TrimStart()));
+                commands.Enqueue(($"{context.Request.Method} {context.Request.Path}", result.CommandText.TrimStart()));
             }
+
+            return result;
         }
     }
 }
