@@ -12,6 +12,15 @@ public sealed class OutboxDeliveryTests(TwofoldFactory factory) : IClassFixture<
     // Long enough for several 0.1 s polls of the dispatcher.
     private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(600);
 
+    /// <summary>
+    /// Waits for the dispatcher's log entry about mail <paramref name="id"/>: it is written right after the row's
+    /// new state is committed, so a test that has just seen the row may be a moment ahead of the log.
+    /// </summary>
+    private async Task WaitForLogAsync(Microsoft.Extensions.Logging.EventId eventId, long id) =>
+        await Eventually.MatchAsync(
+            () => Task.FromResult(factory.Logs.Entries.Any(e => e.EventId == eventId && e.Message.Contains($"Mail {id} ", StringComparison.Ordinal))),
+            logged => logged, $"log entry {eventId.Name} for mail {id}");
+
     [Fact]
     public async Task QueuedMail_IsDelivered_WithTextAndHtml_AndBodiesErased()
     {
@@ -34,7 +43,7 @@ public sealed class OutboxDeliveryTests(TwofoldFactory factory) : IClassFixture<
         Assert.Null(row.ClaimToken);
         Assert.Null(row.ClaimedUntil);
 
-        Assert.Contains(factory.Logs.Entries, e => e.EventId == LogEvents.MailSent && e.Message.Contains($"Mail {id} ", StringComparison.Ordinal));
+        await WaitForLogAsync(LogEvents.MailSent, id);
         Assert.DoesNotContain(factory.Logs.Entries, e => e.Message.Contains(mail.SecretLink, StringComparison.Ordinal)
             || e.Message.Contains(mail.ToAddress, StringComparison.OrdinalIgnoreCase));
     }
@@ -57,7 +66,7 @@ public sealed class OutboxDeliveryTests(TwofoldFactory factory) : IClassFixture<
             Assert.Equal(factory.Time.GetUtcNow() + TimeSpan.FromSeconds(10), failed.NextAttemptAt);
             Assert.NotNull(failed.ProtectedTextBody);
             Assert.Null(failed.ClaimToken);
-            Assert.Contains(factory.Logs.Entries, e => e.EventId == LogEvents.MailRetry && e.Message.Contains($"Mail {id} ", StringComparison.Ordinal));
+            await WaitForLogAsync(LogEvents.MailRetry, id);
         }
         finally
         {
@@ -106,7 +115,7 @@ public sealed class OutboxDeliveryTests(TwofoldFactory factory) : IClassFixture<
             Assert.Equal(OutboxStatus.Failed, failed.Status);
             Assert.NotNull(failed.LastError);
             Assert.NotNull(failed.ProtectedTextBody); // kept for a resend
-            Assert.Contains(factory.Logs.Entries, e => e.EventId == LogEvents.MailFailed && e.Message.Contains($"Mail {id} ", StringComparison.Ordinal));
+            await WaitForLogAsync(LogEvents.MailFailed, id);
         }
         finally
         {
