@@ -10,12 +10,21 @@ namespace Twofold.Login;
 /// </summary>
 internal static class SignInQueries
 {
-    /// <summary>The user with its operator (the code page and the code step need the operator's settings).</summary>
-    public static readonly Func<TwofoldDbContext, Guid, Task<TwofoldUser?>> UserWithOperator =
-        EF.CompileAsyncQuery((TwofoldDbContext db, Guid id) => db.Users.Include(u => u.Operator).SingleOrDefault(u => u.Id == id));
+    /// <summary>
+    /// The pending user (tracked) with its operator and the secrets of its paired devices, in one statement:
+    /// the code page needs the operator's settings, the code step the devices too.
+    /// </summary>
+    public static readonly Func<TwofoldDbContext, Guid, Task<PendingUser?>> PendingUserWithDevices =
+        EF.CompileAsyncQuery((TwofoldDbContext db, Guid id) => db.Users
+            .Where(u => u.Id == id)
+            .Select(u => new PendingUser(u, u.Operator, db.Authenticators
+                .Where(a => a.UserId == u.Id && a.Status == AuthenticatorStatus.Paired)
+                .Select(a => new DeviceKey(a.Id, a.ProtectedSecret, a.StepOffset))
+                .ToList()))
+            .SingleOrDefault());
 
     /// <summary>The operator (tracked) and whether the user has a paired device, in one statement.</summary>
-    public static readonly Func<TwofoldDbContext, int, Guid, Task<OperatorAndPaired>> OperatorAndPairedDevice =
+    internal static readonly Func<TwofoldDbContext, int, Guid, Task<OperatorAndPaired>> OperatorAndPairedDevice =
         EF.CompileAsyncQuery((TwofoldDbContext db, int operatorId, Guid userId) => db.Operators
             .Where(o => o.Id == operatorId)
             .Select(o => new OperatorAndPaired(o, db.Authenticators.Any(a => a.UserId == userId && a.Status == AuthenticatorStatus.Paired)))
@@ -26,6 +35,8 @@ internal static class SignInQueries
         EF.CompileAsyncQuery((TwofoldDbContext db, Guid userId, AuthenticatorStatus status) => db.Authenticators
             .Where(a => a.UserId == userId && a.Status == status)
             .Select(a => new DeviceKey(a.Id, a.ProtectedSecret, a.StepOffset)));
+
+    internal sealed record PendingUser(TwofoldUser User, Operator Operator, List<DeviceKey> PairedDevices);
 
     internal sealed record OperatorAndPaired(Operator Operator, bool Paired);
 

@@ -54,7 +54,7 @@ public sealed class SignInService(
     private static readonly Lazy<string> TimingDummyHash = new(() =>
         new PasswordHasher<TwofoldUser>().HashPassword(null!, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
 
-    private TwofoldUser? pending;
+    private SignInQueries.PendingUser? pending;
 
     private HttpContext Http => signIn.Context;
 
@@ -157,14 +157,13 @@ public sealed class SignInService(
 
     public async Task<SignInResult> CodeStepAsync(int code, bool rememberDevice, CancellationToken ct)
     {
-        var user = await PendingUserAsync();
-        if (user is null)
+        if (await PendingAsync() is not { User: var user, PairedDevices: var devices })
         {
             return new SignInResult(SignInOutcome.NoPendingSignIn);
         }
 
         // The audit row is saved with the replay guard's (or the failure count's) write: one commit per code.
-        var check = await codes.VerifyAsync(user, code, AuthenticatorStatus.Paired, record: c => audit.Record(
+        var check = await codes.VerifyAsync(user, devices, code, record: c => audit.Record(
             c.Outcome == CodeOutcome.Accepted ? AuditEventType.SignInSucceeded : AuditEventType.SignInFailedCode, user, detail: c.Outcome switch
             {
                 CodeOutcome.Accepted => "password and code",
@@ -215,13 +214,12 @@ public sealed class SignInService(
     }
 
     /// <summary>The user whose password was verified in this browser, while that state is valid.</summary>
-    public async Task<TwofoldUser?> PendingUserAsync()
-    {
-        // The page model and the code step both ask within one request: read once.
-        return pending ??= await ReadPendingUserAsync();
-    }
+    public async Task<TwofoldUser?> PendingUserAsync() => (await PendingAsync())?.User;
 
-    private async Task<TwofoldUser?> ReadPendingUserAsync()
+    // The page model and the code step both ask within one request: read once.
+    private async Task<SignInQueries.PendingUser?> PendingAsync() => pending ??= await ReadPendingAsync();
+
+    private async Task<SignInQueries.PendingUser?> ReadPendingAsync()
     {
         var result = await Http.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
         var id = result.Principal?.FindFirstValue(ClaimTypes.Name);
@@ -235,10 +233,9 @@ public sealed class SignInService(
             return null;
         }
 
-        // The user and its operator in one query (the code page and the code step need the operator's settings).
-        var user = await SignInQueries.UserWithOperator(db, userId);
+        var read = await SignInQueries.PendingUserWithDevices(db, userId);
         // A password change or reset since the password step voids the pending state.
-        return user is not null && user.SecurityStamp == result.Principal!.FindFirstValue(StampClaim) ? user : null;
+        return read is not null && read.User.SecurityStamp == result.Principal!.FindFirstValue(StampClaim) ? read : null;
     }
 
     /// <summary>

@@ -30,17 +30,19 @@ public sealed class TwoFactorVerifier(
     public async Task<CodeCheck> VerifyAsync(Guid userId, int code, AuthenticatorStatus status, CancellationToken ct = default)
     {
         var lockedUntil = await db.Users.Where(u => u.Id == userId).Select(u => u.CodeLockoutEnd).SingleAsync(ct);
-        return await VerifyAsync(userId, lockedUntil, code, status, record: null, ct);
+        return await VerifyAsync(userId, lockedUntil, devices: null, status, code, record: null, ct);
     }
 
     /// <summary>
-    /// For a user row read in this request (the sign-in's pending user): its lockout end is checked as read
-    /// there instead of being read again. The lockout itself is set by <see cref="CountFailureAsync"/>'s
-    /// conditional UPDATE either way.
+    /// For a user row read in this request with its paired devices (the sign-in's pending user): its lockout end
+    /// is checked as read there, and the devices are not read again. The lockout itself is set by
+    /// <see cref="CountFailureAsync"/>'s conditional UPDATE either way.
     /// </summary>
-    public Task<CodeCheck> VerifyAsync(TwofoldUser user, int code, AuthenticatorStatus status, Action<CodeCheck> record, CancellationToken ct = default) =>
-        VerifyAsync(user.Id, user.CodeLockoutEnd, code, status, record, ct);
+    internal Task<CodeCheck> VerifyAsync(
+        TwofoldUser user, IReadOnlyList<SignInQueries.DeviceKey> pairedDevices, int code, Action<CodeCheck> record, CancellationToken ct = default) =>
+        VerifyAsync(user.Id, user.CodeLockoutEnd, pairedDevices, AuthenticatorStatus.Paired, code, record, ct);
 
+    /// <param name="devices">The user's devices in <paramref name="status"/>; null: read them here.</param>
     /// <param name="record">
     /// Adds the caller's rows for the outcome (its audit event) to the context. They are saved in the same
     /// transaction as the outcome's writes (replay guard, learned offset, failure count, lockout), so a sign-in
@@ -48,7 +50,8 @@ public sealed class TwoFactorVerifier(
     /// it nothing the caller has pending is saved here.
     /// </param>
     private async Task<CodeCheck> VerifyAsync(
-        Guid userId, DateTimeOffset? lockedUntil, int code, AuthenticatorStatus status, Action<CodeCheck>? record, CancellationToken ct)
+        Guid userId, DateTimeOffset? lockedUntil, IReadOnlyList<SignInQueries.DeviceKey>? devices, AuthenticatorStatus status,
+        int code, Action<CodeCheck>? record, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         if (lockedUntil > now)
@@ -57,7 +60,7 @@ public sealed class TwoFactorVerifier(
             return record is null ? locked : await InOneUnitAsync(() => Task.FromResult(locked), record, ct);
         }
 
-        var devices = await SignInQueries.Devices(db, userId, status).ToListAsync(ct);
+        devices ??= await SignInQueries.Devices(db, userId, status).ToListAsync(ct);
 
         var current = totp.CurrentStep;
         var window = totp.Options;

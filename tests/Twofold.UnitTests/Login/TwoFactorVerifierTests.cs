@@ -202,7 +202,7 @@ public sealed class TwoFactorVerifierTests : IAsyncLifetime
 
     // As the sign-in does: the user row read just before, its lockout end checked as read.
     private async Task<CodeCheck> VerifyRecordingAsync(int code, Action<CodeCheck> record) =>
-        await verifier.VerifyAsync(await StoredUserAsync(), code, AuthenticatorStatus.Paired, record);
+        await verifier.VerifyAsync(await StoredUserAsync(), await SignInQueries.Devices(db, userId, AuthenticatorStatus.Paired).ToListAsync(), code, record);
 
     private void AddRow(CodeCheck check) =>
         db.Add(new AuditEvent { At = time.GetUtcNow(), UserId = userId, Type = AuditEventType.SignInFailedCode, Detail = check.Outcome.ToString() });
@@ -257,17 +257,18 @@ public sealed class TwoFactorVerifierTests : IAsyncLifetime
     public async Task Verify_GroupCommit_ConcurrentUsesOfOneCode_AcceptOnceAndRecordEach()
     {
         var services = new ServiceCollection().AddScoped<TwofoldDbContext>(_ => database.CreateContext()).BuildServiceProvider();
-        var batch = new AcceptedCodeBatch(services.GetRequiredService<IServiceScopeFactory>());
+        using var batch = new AcceptedCodeBatch(services.GetRequiredService<IServiceScopeFactory>());
         var contexts = Enumerable.Range(0, 4).Select(_ => database.CreateContext()).ToList();
         var code = CodeAt(Now);
         var user = await StoredUserAsync();
 
-        var checks = await Task.WhenAll(contexts.Select(c =>
+        var checks = await Task.WhenAll(contexts.Select(async c =>
         {
+            var devices = await SignInQueries.Devices(c, userId, AuthenticatorStatus.Paired).ToListAsync();
             var v = new TwoFactorVerifier(
                 c, secrets, new TotpVerifier(Options.Create(new TotpOptions { PastSteps = 1, FutureSteps = 0 }), time),
                 Options.Create(new SecurityOptions { MaxFailedCodes = 5, CodeLockoutMinutes = 15 }), time, batch: batch);
-            return v.VerifyAsync(user, code, AuthenticatorStatus.Paired, check =>
+            return await v.VerifyAsync(user, devices, code, check =>
                 c.Add(new AuditEvent { At = time.GetUtcNow(), UserId = userId, Type = AuditEventType.SignInFailedCode, Detail = check.Outcome.ToString() }));
         }));
 
@@ -282,6 +283,23 @@ public sealed class TwoFactorVerifierTests : IAsyncLifetime
             await c.DisposeAsync();
         }
 
+        await services.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task GroupCommit_Dispose_CommitsWhatIsQueuedThenRefusesNewItems()
+    {
+        var services = new ServiceCollection().AddScoped<TwofoldDbContext>(_ => database.CreateContext()).BuildServiceProvider();
+        var batch = new AcceptedCodeBatch(services.GetRequiredService<IServiceScopeFactory>());
+        var row = new AuditEvent { At = time.GetUtcNow(), UserId = userId, Type = AuditEventType.SignInSucceeded, Detail = "queued before stop" };
+
+        var queued = batch.ConsumeAsync(userId, Now, offset: null, [row], CancellationToken.None);
+        batch.Dispose();
+
+        Assert.True(await queued);
+        Assert.Equal(["queued before stop"], await StoredDetailsAsync());
+        Assert.Equal(Now, (await StoredUserAsync()).LastAcceptedTotpStep);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => batch.ConsumeAsync(userId, Now + 1, offset: null, [], CancellationToken.None));
         await services.DisposeAsync();
     }
 
