@@ -25,6 +25,8 @@ public sealed class AcceptedCodeBatch : IDisposable
     private readonly IServiceScopeFactory scopes;
     private readonly Thread writer;
     private volatile bool stopping;
+    private IServiceScope? writerScope;
+    private TwofoldDbContext? writerContext;
 
     public AcceptedCodeBatch(IServiceScopeFactory scopes)
     {
@@ -98,9 +100,24 @@ public sealed class AcceptedCodeBatch : IDisposable
             }
             else if (stopping)
             {
+                writerScope?.Dispose();
                 return;
             }
         }
+    }
+
+    /// <summary>The writer's context, kept between batches (only the writer thread uses it); a new one after a failure.</summary>
+    private TwofoldDbContext WriterContext()
+    {
+        if (writerContext is null)
+        {
+            writerScope = scopes.CreateScope();
+            writerContext = writerScope.ServiceProvider.GetRequiredService<TwofoldDbContext>();
+            // The whole batch commits or rolls back as one: a savepoint around SaveChanges would only cost statements.
+            writerContext.Database.AutoSavepointsEnabled = false;
+        }
+
+        return writerContext;
     }
 
     private void Commit(List<Item> batch)
@@ -108,10 +125,7 @@ public sealed class AcceptedCodeBatch : IDisposable
         var consumed = new bool[batch.Count];
         try
         {
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<TwofoldDbContext>();
-            // The whole batch commits or rolls back as one: a savepoint around SaveChanges would only cost statements.
-            db.Database.AutoSavepointsEnabled = false;
+            var db = WriterContext();
             using var tx = db.Database.BeginTransaction();
             for (var i = 0; i < batch.Count; i++)
             {
@@ -138,9 +152,12 @@ public sealed class AcceptedCodeBatch : IDisposable
 
             db.SaveChanges();
             tx.Commit();
+            db.ChangeTracker.Clear();
         }
         catch (Exception e)
         {
+            writerScope?.Dispose();
+            (writerScope, writerContext) = (null, null);
             // Nothing of the batch was committed: every caller fails as its own write would have.
             foreach (var item in batch)
             {

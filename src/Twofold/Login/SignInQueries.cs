@@ -23,12 +23,15 @@ internal static class SignInQueries
                 .ToList()))
             .SingleOrDefault());
 
-    /// <summary>The operator (tracked) and whether the user has a paired device, in one statement.</summary>
-    internal static readonly Func<TwofoldDbContext, int, Guid, Task<OperatorAndPaired>> OperatorAndPairedDevice =
-        EF.CompileAsyncQuery((TwofoldDbContext db, int operatorId, Guid userId) => db.Operators
-            .Where(o => o.Id == operatorId)
-            .Select(o => new OperatorAndPaired(o, db.Authenticators.Any(a => a.UserId == userId && a.Status == AuthenticatorStatus.Paired)))
-            .Single());
+    /// <summary>
+    /// The password step's user by normalized user name (tracked, as <c>UserManager.FindByNameAsync</c> returns it),
+    /// its operator (tracked: the claims factory reuses it) and whether it has a paired device, in one statement.
+    /// </summary>
+    public static readonly Func<TwofoldDbContext, string, Task<PasswordStepUser?>> UserByNameWithOperator =
+        EF.CompileAsyncQuery((TwofoldDbContext db, string normalizedName) => db.Users
+            .Where(u => u.NormalizedUserName == normalizedName)
+            .Select(u => new PasswordStepUser(u, u.Operator, db.Authenticators.Any(a => a.UserId == u.Id && a.Status == AuthenticatorStatus.Paired)))
+            .FirstOrDefault());
 
     /// <summary>The user's devices in one status, without tracking: only their secrets and learned offsets are read.</summary>
     public static readonly Func<TwofoldDbContext, Guid, AuthenticatorStatus, IAsyncEnumerable<DeviceKey>> Devices =
@@ -38,7 +41,7 @@ internal static class SignInQueries
 
     internal sealed record PendingUser(TwofoldUser User, Operator Operator, List<DeviceKey> PairedDevices);
 
-    internal sealed record OperatorAndPaired(Operator Operator, bool Paired);
+    internal sealed record PasswordStepUser(TwofoldUser User, Operator Operator, bool Paired);
 
     internal sealed record DeviceKey(Guid Id, string ProtectedSecret, int StepOffset);
 }

@@ -60,8 +60,9 @@ public sealed class SignInService(
 
     public async Task<SignInResult> PasswordStepAsync(string operatorCode, string login, string password, CancellationToken ct)
     {
-        var user = await users.FindByNameAsync(TwofoldUser.ComposeUserName(operatorCode, login));
-        if (user is null)
+        // The user, its operator and "has a paired device" in one query, before the hash: one round trip per step.
+        var row = await SignInQueries.UserByNameWithOperator(db, users.NormalizeName(TwofoldUser.ComposeUserName(operatorCode, login))!);
+        if (row is not { User: var user })
         {
             users.PasswordHasher.VerifyHashedPassword(null!, TimingDummyHash.Value, password);
             logger.LogInformation(LogEvents.SignInFailed, "Sign-in failed: unknown operator or login");
@@ -93,8 +94,6 @@ public sealed class SignInService(
 
         await passwordAttempts.ResetAsync(user, ct);
 
-        // The operator (tracked: the claims factory reuses it) and "has a paired device" in one query.
-        var row = await SignInQueries.OperatorAndPairedDevice(db, user.OperatorId, user.Id);
         var op = row.Operator;
         var required = user.TwoFactorEnabled || op.ForceTwoFactor;
         if (!required)

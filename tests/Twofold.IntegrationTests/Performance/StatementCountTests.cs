@@ -39,9 +39,9 @@ public sealed class StatementCountTests(StatementCountTests.CountingFactory fact
         string Describe(string request) => $"{request}: {string.Join(" | ", perRequest.GetValueOrDefault(request) ?? [])}";
 
         Assert.False(perRequest.ContainsKey("GET /login"), Describe("GET /login"));
-        // User by name; operator + "has a paired device".
-        Assert.True(perRequest.GetValueOrDefault("POST /login")?.Count == 2, Describe("POST /login"));
-        // Pending user with its operator.
+        // User by name with its operator and "has a paired device".
+        Assert.True(perRequest.GetValueOrDefault("POST /login")?.Count == 1, Describe("POST /login"));
+        // Pending user with its operator and paired devices.
         Assert.True(perRequest.GetValueOrDefault("GET /login/two-factor")?.Count == 1, Describe("GET /login/two-factor"));
         // Pending user with its operator and paired devices; replay guard UPDATE; audit INSERT (one transaction).
         // On SQLite the two writes run on the accepted-code writer thread (group commit), within the request's wait.

@@ -304,6 +304,22 @@ public sealed class TwoFactorVerifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GroupCommit_FailedBatch_FailsItsCallersAndTheNextBatchCommits()
+    {
+        var services = new ServiceCollection().AddScoped<TwofoldDbContext>(_ => database.CreateContext()).BuildServiceProvider();
+        using var batch = new AcceptedCodeBatch(services.GetRequiredService<IServiceScopeFactory>());
+
+        // Not an entity: the batch's save fails, and its guard UPDATE is rolled back with it.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => batch.ConsumeAsync(userId, Now, offset: null, [new object()], CancellationToken.None));
+        Assert.Null((await StoredUserAsync()).LastAcceptedTotpStep);
+
+        var row = new AuditEvent { At = time.GetUtcNow(), UserId = userId, Type = AuditEventType.SignInSucceeded, Detail = "after the failure" };
+        Assert.True(await batch.ConsumeAsync(userId, Now, offset: null, [row], CancellationToken.None));
+        Assert.Equal(["after the failure"], await StoredDetailsAsync());
+        await services.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Verify_PendingStatus_IgnoresPairedAuthenticator() =>
         Assert.Equal(CodeOutcome.Wrong, (await verifier.VerifyAsync(userId, CodeAt(Now), AuthenticatorStatus.Pending)).Outcome);
 }
