@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-users=10000 workers=16 duration=60 warmup=20 dbs="sqlite postgres" iterations="default 1000"
+users=10000 workers=16 duration=60 warmup=40 dbs="sqlite postgres" iterations="default 1000"
 force_users=100000 template=1 force=1 build=1 smoke=0 twofold_env=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
