@@ -100,6 +100,11 @@ internal sealed class LoginDriver(Options o)
                 {
                     // The run ended mid-flow: not counted.
                 }
+                finally
+                {
+                    // Ended before its code was computed (a failed step): free again from the next step on.
+                    Interlocked.CompareExchange(ref lastStep[user], LoadUsers.Step(DateTimeOffset.UtcNow), long.MaxValue);
+                }
             }
         }).ToList();
         await Task.WhenAll(tasks);
@@ -114,7 +119,9 @@ internal sealed class LoginDriver(Options o)
         {
             var i = (int)(Interlocked.Increment(ref next) % users);
             var last = Interlocked.Read(ref lastStep[i]);
-            if (last < step && Interlocked.CompareExchange(ref lastStep[i], step, last) == last)
+            // Claimed as "in flight" (never < a step) until its code's step is known: a sign-in picked at the end
+            // of a step computes its code in the next one, and the user must not be picked again in that step.
+            if (last < step && Interlocked.CompareExchange(ref lastStep[i], long.MaxValue, last) == last)
             {
                 return i;
             }
@@ -154,7 +161,9 @@ internal sealed class LoginDriver(Options o)
             return false;
         }
 
-        var code = LoadUsers.Code(LoadUsers.Secret(user), LoadUsers.Step(DateTimeOffset.UtcNow));
+        var codeStep = LoadUsers.Step(DateTimeOffset.UtcNow);
+        Interlocked.Exchange(ref lastStep[user], codeStep);
+        var code = LoadUsers.Code(LoadUsers.Secret(user), codeStep);
         List<KeyValuePair<string, string>> codeForm = template
             ? [new("Input.TwoFactorCode", code), new("Input.RememberMachine", "false")]
             : [new("Input.Code", code), new("ReturnUrl", "")];
