@@ -24,6 +24,7 @@ public sealed class AcceptedCodeBatch : IDisposable
     private readonly ManualResetEventSlim queued = new(initialState: false, spinCount: 0);
     private readonly IServiceScopeFactory scopes;
     private readonly Thread writer;
+    private readonly Lock stopLock = new();
     private volatile bool stopping;
     private IServiceScope? writerScope;
     private TwofoldDbContext? writerContext;
@@ -53,20 +54,29 @@ public sealed class AcceptedCodeBatch : IDisposable
     /// </summary>
     public Task<bool> ConsumeAsync(Guid userId, long step, Offset? offset, IReadOnlyList<object> rows, CancellationToken ct)
     {
-        ObjectDisposedException.ThrowIf(stopping, this);
         var item = new Item(userId, step, offset, rows);
-        queue.Enqueue(item);
-        queued.Set();
+        // Under the lock Dispose takes to stop: an item is either refused here or queued before the stop.
+        lock (stopLock)
+        {
+            ObjectDisposedException.ThrowIf(stopping, this);
+            queue.Enqueue(item);
+            queued.Set();
+        }
+
         return item.Done.Task.WaitAsync(ct);
     }
 
     /// <summary>Commits what is queued, then stops the writer.</summary>
     public void Dispose()
     {
-        stopping = true;
+        lock (stopLock)
+        {
+            stopping = true;
+        }
+
         queued.Set();
         writer.Join();
-        // Queued between the writer's last look and its exit: refused, never silently dropped.
+        // Nothing can be left (see WriteLoop); should anything be, it is refused, never silently dropped.
         while (queue.TryDequeue(out var late))
         {
             late.Done.TrySetException(new ObjectDisposedException(nameof(AcceptedCodeBatch)));
@@ -80,7 +90,9 @@ public sealed class AcceptedCodeBatch : IDisposable
         var batch = new List<Item>();
         while (true)
         {
-            if (!stopping)
+            // Read before draining: whatever was queued before the stop is drained below.
+            var stop = stopping;
+            if (!stop)
             {
                 queued.Wait();
                 // Reset before draining: an item queued after the drain sets the event again.
@@ -98,7 +110,7 @@ public sealed class AcceptedCodeBatch : IDisposable
                 Commit(batch);
                 batch.Clear();
             }
-            else if (stopping)
+            else if (stop)
             {
                 writerScope?.Dispose();
                 return;
