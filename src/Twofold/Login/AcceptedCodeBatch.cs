@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Twofold.Audit;
 using Twofold.Data;
 
 namespace Twofold.Login;
@@ -28,6 +29,7 @@ public sealed class AcceptedCodeBatch : IDisposable
     private volatile bool stopping;
     private IServiceScope? writerScope;
     private TwofoldDbContext? writerContext;
+    private AcceptedCodeStatements? writerStatements;
 
     public AcceptedCodeBatch(IServiceScopeFactory scopes)
     {
@@ -112,24 +114,32 @@ public sealed class AcceptedCodeBatch : IDisposable
             }
             else if (stop)
             {
-                writerScope?.Dispose();
+                ResetWriter();
                 return;
             }
         }
     }
 
-    /// <summary>The writer's context, kept between batches (only the writer thread uses it); a new one after a failure.</summary>
-    private TwofoldDbContext WriterContext()
+    /// <summary>The writer's context and statements, kept between batches (only the writer thread uses them); new ones after a failure.</summary>
+    private (TwofoldDbContext Db, AcceptedCodeStatements Statements) Writer()
     {
-        if (writerContext is null)
+        if (writerContext is null || writerStatements is null)
         {
             writerScope = scopes.CreateScope();
             writerContext = writerScope.ServiceProvider.GetRequiredService<TwofoldDbContext>();
             // The whole batch commits or rolls back as one: a savepoint around SaveChanges would only cost statements.
             writerContext.Database.AutoSavepointsEnabled = false;
+            writerStatements = new AcceptedCodeStatements(writerContext);
         }
 
-        return writerContext;
+        return (writerContext, writerStatements);
+    }
+
+    private void ResetWriter()
+    {
+        writerStatements?.Dispose();
+        writerScope?.Dispose();
+        (writerScope, writerContext, writerStatements) = (null, null, null);
     }
 
     private void Commit(List<Item> batch)
@@ -137,14 +147,13 @@ public sealed class AcceptedCodeBatch : IDisposable
         var consumed = new bool[batch.Count];
         try
         {
-            var db = WriterContext();
-            using var tx = db.Database.BeginTransaction();
+            var (db, statements) = Writer();
+            using var tx = statements.Begin();
+            var viaEf = false;
             for (var i = 0; i < batch.Count; i++)
             {
                 var (userId, step, offset, rows) = batch[i];
-                consumed[i] = db.Users
-                    .Where(u => u.Id == userId && (u.LastAcceptedTotpStep == null || u.LastAcceptedTotpStep < step))
-                    .ExecuteUpdate(s => s.SetProperty(u => u.LastAcceptedTotpStep, step).SetProperty(u => u.CodeFailedCount, 0)) == 1;
+                consumed[i] = statements.TryConsume(tx, userId, step);
                 if (!consumed[i])
                 {
                     continue;
@@ -152,24 +161,37 @@ public sealed class AcceptedCodeBatch : IDisposable
 
                 if (offset is not null)
                 {
-                    db.Authenticators.Where(a => a.Id == offset.DeviceId)
-                        .ExecuteUpdate(s => s.SetProperty(a => a.StepOffset, offset.Value));
+                    statements.SetOffset(tx, offset.DeviceId, offset.Value);
                 }
 
                 foreach (var row in rows)
                 {
-                    db.Add(row);
+                    if (row is AuditEvent audit)
+                    {
+                        statements.Insert(tx, audit);
+                    }
+                    else
+                    {
+                        // Any other row a caller adds is saved by EF, in the same transaction.
+                        db.Add(row);
+                        viaEf = true;
+                    }
                 }
             }
 
-            db.SaveChanges();
+            if (viaEf)
+            {
+                db.Database.UseTransaction(tx);
+                db.SaveChanges();
+                db.Database.UseTransaction(null);
+                db.ChangeTracker.Clear();
+            }
+
             tx.Commit();
-            db.ChangeTracker.Clear();
         }
         catch (Exception e)
         {
-            writerScope?.Dispose();
-            (writerScope, writerContext) = (null, null);
+            ResetWriter();
             // Nothing of the batch was committed: every caller fails as its own write would have.
             foreach (var item in batch)
             {

@@ -320,6 +320,52 @@ public sealed class TwoFactorVerifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GroupCommit_AuditRow_IsStoredAsEfWouldStoreIt()
+    {
+        var services = new ServiceCollection().AddScoped<TwofoldDbContext>(_ => database.CreateContext()).BuildServiceProvider();
+        using var batch = new AcceptedCodeBatch(services.GetRequiredService<IServiceScopeFactory>());
+        var operatorId = (await StoredUserAsync()).OperatorId;
+        var actor = Guid.NewGuid();
+        // Every column set, with values that need the model's conversions (Guid as text, time, enum by name, Unicode).
+        AuditEvent Row() => new()
+        {
+            At = time.GetUtcNow().AddTicks(1234567), OperatorId = operatorId, UserId = userId, Login = "jdoe", ActorUserId = actor,
+            ActorLogin = "admin", Type = AuditEventType.SignInSucceeded, ClientIp = "::1", UserAgent = "Mozilla/5.0 (Ünïcode)", Detail = "it's \"quoted\"",
+        };
+
+        Assert.True(await batch.ConsumeAsync(userId, Now, offset: null, [Row()], CancellationToken.None));
+        db.AuditEvents.Add(Row());
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+
+        var stored = await db.AuditEvents.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(2, stored.Count);
+        stored[0].Id = stored[1].Id;
+        Assert.Equivalent(stored[1], stored[0], strict: true);
+        Assert.Equal("Mozilla/5.0 (Ünïcode)", stored[0].UserAgent);
+        // Found by the same typed query as EF's own row: the stored representation is the same.
+        Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.UserId == userId && e.ActorUserId == actor && e.Type == AuditEventType.SignInSucceeded));
+        await services.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task GroupCommit_OtherRows_AreSavedByEfInTheSameCommit()
+    {
+        var services = new ServiceCollection().AddScoped<TwofoldDbContext>(_ => database.CreateContext()).BuildServiceProvider();
+        using var batch = new AcceptedCodeBatch(services.GetRequiredService<IServiceScopeFactory>());
+        var audit = new AuditEvent { At = time.GetUtcNow(), UserId = userId, Type = AuditEventType.SignInSucceeded, Detail = "with a recovery code row" };
+        var other = new RecoveryCode { UserId = userId, Salt = [1], Hash = [2], CreatedAt = Start };
+
+        Assert.True(await batch.ConsumeAsync(userId, Now, offset: new AcceptedCodeBatch.Offset((await db.Authenticators.AsNoTracking().SingleAsync()).Id, 1), [audit, other], CancellationToken.None));
+
+        Assert.Equal(["with a recovery code row"], await StoredDetailsAsync());
+        Assert.Equal(other.Id, (await db.RecoveryCodes.AsNoTracking().SingleAsync()).Id);
+        Assert.Equal(1, (await db.Authenticators.AsNoTracking().SingleAsync()).StepOffset);
+        Assert.Equal(Now, (await StoredUserAsync()).LastAcceptedTotpStep);
+        await services.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Verify_PendingStatus_IgnoresPairedAuthenticator() =>
         Assert.Equal(CodeOutcome.Wrong, (await verifier.VerifyAsync(userId, CodeAt(Now), AuthenticatorStatus.Pending)).Outcome);
 }
