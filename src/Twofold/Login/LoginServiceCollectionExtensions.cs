@@ -89,6 +89,11 @@ public static class LoginServiceCollectionExtensions
             // SQLite has one writer and a commit costs an fsync: accepted codes of concurrent sign-ins share one.
             services.AddSingleton<AcceptedCodeBatch>();
         }
+        else
+        {
+            // PostgreSQL: the guard and the audit row of an accepted code in one statement, one round trip.
+            services.AddSingleton<GuardAndAuditStatement>();
+        }
 
         services.AddScoped<PasswordAttempts>();
         services.AddScoped<PasswordResetService>();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Twofold.Audit;
 using Twofold.Data;
 using Twofold.Mail;
 using Twofold.Totp;
@@ -25,7 +26,8 @@ public sealed record CodeCheck(CodeOutcome Outcome, long? Step = null, DateTimeO
 /// </summary>
 public sealed class TwoFactorVerifier(
     TwofoldDbContext db, AuthenticatorSecrets secrets, TotpVerifier totp,
-    IOptions<SecurityOptions> options, TimeProvider time, LockoutRecorder? lockouts = null, AcceptedCodeBatch? batch = null)
+    IOptions<SecurityOptions> options, TimeProvider time, LockoutRecorder? lockouts = null, AcceptedCodeBatch? batch = null,
+    GuardAndAuditStatement? guardAndAudit = null)
 {
     public async Task<CodeCheck> VerifyAsync(Guid userId, int code, AuthenticatorStatus status, CancellationToken ct = default)
     {
@@ -95,6 +97,22 @@ public sealed class TwoFactorVerifier(
                 }
 
                 return await InOneUnitAsync(() => CountFailureAsync(userId, CodeOutcome.Replayed, ct), record, ct);
+            }
+
+            if (guardAndAudit is not null && record is not null && !offsetChanged && db.Database.CurrentTransaction is null
+                && TakeAddedRows(new CodeCheck(CodeOutcome.Accepted, accepted), record) is { } taken)
+            {
+                if (taken is [AuditEvent row])
+                {
+                    if (await guardAndAudit.TryConsumeAsync(db, userId, accepted, row, ct))
+                    {
+                        return new CodeCheck(CodeOutcome.Accepted, accepted);
+                    }
+
+                    return await InOneUnitAsync(() => CountFailureAsync(userId, CodeOutcome.Replayed, ct), record, ct);
+                }
+
+                // Other rows than one audit row: dropped here, recorded again below for the outcome the transaction finds.
             }
 
             return await InOneUnitAsync(async () =>
