@@ -87,28 +87,21 @@ public sealed class TwoFactorVerifier(
             var device = devices[matchedDevice];
             var learned = ClockDrift.NextOffset(accepted, current, device.StepOffset);
             var offsetChanged = learned != device.StepOffset;
-            if (batch is not null && record is not null && db.Database.CurrentTransaction is null
+            // One commit made elsewhere for the guard and the caller's rows: SQLite's group commit, or PostgreSQL's
+            // single statement (which takes no offset and exactly one audit row).
+            if (record is not null && db.Database.CurrentTransaction is null && (batch is not null || (guardAndAudit is not null && !offsetChanged))
                 && TakeAddedRows(new CodeCheck(CodeOutcome.Accepted, accepted), record) is { } rows)
             {
-                var offset = offsetChanged ? new AcceptedCodeBatch.Offset(device.Id, learned) : null;
-                if (await batch.ConsumeAsync(userId, accepted, offset, rows, ct))
+                bool? consumed = batch is not null
+                    ? await batch.ConsumeAsync(userId, accepted, offsetChanged ? new AcceptedCodeBatch.Offset(device.Id, learned) : null, rows, ct)
+                    : rows is [AuditEvent row] ? await guardAndAudit!.TryConsumeAsync(db, userId, accepted, row, ct) : null;
+                if (consumed is true)
                 {
                     return new CodeCheck(CodeOutcome.Accepted, accepted);
                 }
 
-                return await InOneUnitAsync(() => CountFailureAsync(userId, CodeOutcome.Replayed, ct), record, ct);
-            }
-
-            if (guardAndAudit is not null && record is not null && !offsetChanged && db.Database.CurrentTransaction is null
-                && TakeAddedRows(new CodeCheck(CodeOutcome.Accepted, accepted), record) is { } taken)
-            {
-                if (taken is [AuditEvent row])
+                if (consumed is false)
                 {
-                    if (await guardAndAudit.TryConsumeAsync(db, userId, accepted, row, ct))
-                    {
-                        return new CodeCheck(CodeOutcome.Accepted, accepted);
-                    }
-
                     return await InOneUnitAsync(() => CountFailureAsync(userId, CodeOutcome.Replayed, ct), record, ct);
                 }
 
