@@ -13,18 +13,10 @@ namespace Twofold.Login;
 /// nodes), its rows are saved only when that UPDATE won, and no caller is answered before the commit.
 /// </summary>
 /// <remarks>
-/// <para>
-/// No commit waits in the thread pool's queue. When no commit is running, the request that queues an item commits
-/// it at once on its own thread (with anything else queued) and goes on without a thread switch, as EF's SQLite
-/// writes do (Microsoft.Data.Sqlite's asynchronous methods run synchronously). Items queued while a commit runs are
-/// committed together by one dedicated thread; their requests resume through the pool once. Before this, every
-/// accepted code was handed to the writer thread and resumed through the pool's queue afterwards, which under load
-/// cost the code step several milliseconds at p99 (docs/performance.md, "Committing on the request's thread").
-/// </para>
-/// <para>
-/// The writer thread is not on the pool: under load the pool's queue is full of request work, and a committer queued
-/// behind it held every waiting sign-in back (the code step's p50 was twice the template's on SQLite).
-/// </para>
+/// The commits run on one dedicated thread, not on the thread pool: under load the pool's queue is full of
+/// request work, and a committer queued behind it held every waiting sign-in back (the code step's p50 was
+/// twice the template's on SQLite while its CPU cost was nearly the same). The thread uses EF's synchronous
+/// API because Microsoft.Data.Sqlite's asynchronous methods run synchronously anyway.
 /// </remarks>
 public sealed class AcceptedCodeBatch : IDisposable
 {
@@ -35,8 +27,6 @@ public sealed class AcceptedCodeBatch : IDisposable
     private readonly Thread writer;
     private readonly Lock stopLock = new();
     private volatile bool stopping;
-    // 1 while a commit (the writer thread's or a request's) uses the writer's connection: one commit at a time.
-    private int committing;
     private IServiceScope? writerScope;
     private TwofoldDbContext? writerContext;
     private AcceptedCodeStatements? writerStatements;
@@ -51,12 +41,6 @@ public sealed class AcceptedCodeBatch : IDisposable
 
     /// <summary>The writer thread's name (visible in dumps and profiles).</summary>
     public const string WriterThreadName = "Twofold accepted-code writer";
-
-    /// <summary>Whether a commit holds the writer's connection now (for tests).</summary>
-    internal bool CommitRunning => Volatile.Read(ref committing) == 1;
-
-    /// <summary>Whether <paramref name="db"/> is the context whose connection the commits use (for tracing in tests).</summary>
-    internal bool IsWriterContext(DbContext? db) => db is not null && ReferenceEquals(db, writerContext);
 
     public sealed record Offset(Guid DeviceId, int Value);
 
@@ -78,57 +62,10 @@ public sealed class AcceptedCodeBatch : IDisposable
         {
             ObjectDisposedException.ThrowIf(stopping, this);
             queue.Enqueue(item);
-            if (!TryStartCommit())
-            {
-                // A commit is running: the writer thread takes this item with whatever else queues meanwhile.
-                queued.Set();
-                return item.Done.Task.WaitAsync(ct);
-            }
+            queued.Set();
         }
 
-        // No commit was running: commit here, on the request's thread. Cancellation is not observed during a commit (as
-        // on the writer thread): the item is committed or failed either way, and the caller is answered right after.
-        CommitQueued();
-        EndCommit();
         return item.Done.Task.WaitAsync(ct);
-    }
-
-    /// <summary>Takes the writer's connection; false while another commit has it.</summary>
-    private bool TryStartCommit() => Interlocked.CompareExchange(ref committing, 1, 0) == 0;
-
-    /// <summary>
-    /// Releases the writer's connection, then hands anything queued during the commit to the writer thread. Items are
-    /// queued before their requests try to start a commit, and the release is a full fence: an item is either seen
-    /// here or its request saw no commit running (and commits it itself).
-    /// </summary>
-    private void EndCommit()
-    {
-        Interlocked.Exchange(ref committing, 0);
-        if (!queue.IsEmpty)
-        {
-            // Once stopping, the writer drains the queue itself (and the event may be gone).
-            lock (stopLock)
-            {
-                if (!stopping)
-                {
-                    queued.Set();
-                }
-            }
-        }
-    }
-
-    private void CommitQueued()
-    {
-        var batch = new List<Item>();
-        while (queue.TryDequeue(out var item))
-        {
-            batch.Add(item);
-        }
-
-        if (batch.Count > 0)
-        {
-            Commit(batch);
-        }
     }
 
     /// <summary>Commits what is queued, then stops the writer.</summary>
@@ -152,6 +89,7 @@ public sealed class AcceptedCodeBatch : IDisposable
 
     private void WriteLoop()
     {
+        var batch = new List<Item>();
         while (true)
         {
             // Read before draining: whatever was queued before the stop is drained below.
@@ -163,37 +101,26 @@ public sealed class AcceptedCodeBatch : IDisposable
                 queued.Reset();
             }
 
-            if (!TryStartCommit())
+            while (queue.TryDequeue(out var item))
             {
-                if (!stop)
-                {
-                    // A request is committing; it sets the event again when it leaves items behind.
-                    continue;
-                }
-
-                // Stopping: no request starts a commit any more; wait for the one running.
-                var spin = new SpinWait();
-                while (!TryStartCommit())
-                {
-                    spin.SpinOnce();
-                }
+                batch.Add(item);
             }
 
-            if (stop)
+            if (batch.Count > 0)
             {
-                CommitQueued();
+                // Everything queued while the previous commit ran goes into this one transaction.
+                Commit(batch);
+                batch.Clear();
+            }
+            else if (stop)
+            {
                 ResetWriter();
-                // The connection stays taken: nothing may commit after the stop.
                 return;
             }
-
-            // Everything queued while the previous commit ran goes into this one transaction.
-            CommitQueued();
-            EndCommit();
         }
     }
 
-    /// <summary>The writer's context and statements, kept between batches (used by one commit at a time); new ones after a failure.</summary>
+    /// <summary>The writer's context and statements, kept between batches (only the writer thread uses them); new ones after a failure.</summary>
     private (TwofoldDbContext Db, AcceptedCodeStatements Statements) Writer()
     {
         if (writerContext is null || writerStatements is null)

@@ -45,7 +45,7 @@ public sealed class StatementCountTests(StatementCountTests.CountingFactory fact
         // Pending user with its operator and paired devices.
         Assert.True(perRequest.GetValueOrDefault("GET /login/two-factor")?.Count == 1, Describe("GET /login/two-factor"));
         // Pending user with its operator and paired devices, then the replay guard's UPDATE and the audit INSERT:
-        // on SQLite two statements on the accepted-code writer's connection (group commit, its own BEGIN IMMEDIATE … COMMIT),
+        // on SQLite two statements on the accepted-code writer thread (group commit, its own BEGIN IMMEDIATE … COMMIT),
         // within the request's wait; on PostgreSQL one statement (the INSERT reads the UPDATE's RETURNING).
         var writer = perRequest.GetValueOrDefault(Writer) ?? [];
         var code = (perRequest.GetValueOrDefault("POST /login/two-factor") ?? []).Concat(writer.Where(IsData)).ToList();
@@ -72,7 +72,7 @@ public sealed class StatementCountTests(StatementCountTests.CountingFactory fact
             builder.ConfigureTestServices(services =>
             {
                 services.AddSingleton<IInterceptor>(sp => new CommandRecorder(sp.GetRequiredService<IHttpContextAccessor>(), Commands));
-                services.AddSingleton<IInterceptor>(sp => new WriterTracer(sp, Commands));
+                services.AddSingleton<IInterceptor>(new WriterTracer(Commands));
             });
         }
     }
@@ -93,13 +93,13 @@ public sealed class StatementCountTests(StatementCountTests.CountingFactory fact
 
     /// <summary>
     /// The accepted-code writer runs prepared statements on its own connection, not through EF's commands: SQLite's
-    /// own trace on that connection reports each statement as it starts to run (on the request's thread or the writer's).
+    /// own trace on that connection reports each statement as it starts to run.
     /// </summary>
-    private sealed class WriterTracer(IServiceProvider services, ConcurrentQueue<(string Request, string Sql)> commands) : DbConnectionInterceptor
+    private sealed class WriterTracer(ConcurrentQueue<(string Request, string Sql)> commands) : DbConnectionInterceptor
     {
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
-            if (connection is SqliteConnection sqlite && services.GetService<AcceptedCodeBatch>()?.IsWriterContext(eventData.Context) == true)
+            if (Thread.CurrentThread.Name == AcceptedCodeBatch.WriterThreadName && connection is SqliteConnection sqlite)
             {
                 SQLitePCL.raw.sqlite3_trace(sqlite.Handle, (_, sql) => commands.Enqueue((Writer, sql.TrimStart())), null);
             }

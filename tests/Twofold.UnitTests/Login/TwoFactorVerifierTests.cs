@@ -287,78 +287,20 @@ public sealed class TwoFactorVerifierTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GroupCommit_WithNoCommitRunning_CommitsBeforeTheCallReturns()
-    {
-        var services = new ServiceCollection().AddScoped<TwofoldDbContext>(_ => database.CreateContext()).BuildServiceProvider();
-        using var batch = new AcceptedCodeBatch(services.GetRequiredService<IServiceScopeFactory>());
-
-        var consumed = batch.ConsumeAsync(userId, Now, offset: null, [Row("committed by the caller")], CancellationToken.None);
-
-        // Committed on the caller's thread: nothing left to wait for, so the request goes on without a thread switch.
-        Assert.True(consumed.IsCompletedSuccessfully);
-        Assert.True(await consumed);
-        Assert.Equal(["committed by the caller"], await StoredDetailsAsync());
-        await services.DisposeAsync();
-    }
-
-    [Fact]
-    public async Task GroupCommit_ItemsQueuedDuringACommit_AreCommittedByTheWriter()
-    {
-        var services = new ServiceCollection().AddScoped<TwofoldDbContext>(_ => database.CreateContext()).BuildServiceProvider();
-        using var batch = new AcceptedCodeBatch(services.GetRequiredService<IServiceScopeFactory>());
-        var (first, second) = await QueueBehindABlockedCommitAsync(batch, release: () => { });
-
-        // Bounded: an item nobody commits fails the test instead of hanging it.
-        Assert.True(await first.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.True(await second.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(["blocked commit", "queued behind it"], await StoredDetailsAsync());
-        Assert.Equal(Now, (await StoredUserAsync()).LastAcceptedTotpStep);
-        await services.DisposeAsync();
-    }
-
-    [Fact]
     public async Task GroupCommit_Dispose_CommitsWhatIsQueuedThenRefusesNewItems()
     {
         var services = new ServiceCollection().AddScoped<TwofoldDbContext>(_ => database.CreateContext()).BuildServiceProvider();
         var batch = new AcceptedCodeBatch(services.GetRequiredService<IServiceScopeFactory>());
-        Task? disposing = null;
-        var (first, second) = await QueueBehindABlockedCommitAsync(batch, release: () => disposing = Task.Run(batch.Dispose));
-        await disposing!.WaitAsync(TimeSpan.FromSeconds(30));
+        var row = new AuditEvent { At = time.GetUtcNow(), UserId = userId, Type = AuditEventType.SignInSucceeded, Detail = "queued before stop" };
 
-        Assert.True(await first.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.True(await second.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(["blocked commit", "queued behind it"], await StoredDetailsAsync());
+        var queued = batch.ConsumeAsync(userId, Now, offset: null, [row], CancellationToken.None);
+        batch.Dispose();
+
+        Assert.True(await queued);
+        Assert.Equal(["queued before stop"], await StoredDetailsAsync());
+        Assert.Equal(Now, (await StoredUserAsync()).LastAcceptedTotpStep);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => batch.ConsumeAsync(userId, Now + 1, offset: null, [], CancellationToken.None));
         await services.DisposeAsync();
-    }
-
-    private AuditEvent Row(string detail) => new() { At = time.GetUtcNow(), UserId = userId, Type = AuditEventType.SignInSucceeded, Detail = detail };
-
-    /// <summary>
-    /// Another connection holds SQLite's write lock, so the first item's commit (on its caller's thread) waits for it;
-    /// the second item is queued meanwhile. <paramref name="release"/> runs just before the lock is released.
-    /// </summary>
-    private async Task<(Task<bool> First, Task<bool> Second)> QueueBehindABlockedCommitAsync(AcceptedCodeBatch batch, Action release)
-    {
-        await using var blocker = new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString);
-        await blocker.OpenAsync();
-        await using var writeLock = await blocker.BeginTransactionAsync(); // BEGIN IMMEDIATE
-
-        var first = Task.Run(() => batch.ConsumeAsync(userId, Now - 1, offset: null, [Row("blocked commit")], CancellationToken.None));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!batch.CommitRunning && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
-
-        Assert.True(batch.CommitRunning, "the first commit did not start");
-        var second = batch.ConsumeAsync(userId, Now, offset: null, [Row("queued behind it")], CancellationToken.None);
-        Assert.False(second.IsCompleted);
-        Assert.False(first.IsCompleted);
-
-        release();
-        await writeLock.RollbackAsync();
-        return (first, second);
     }
 
     [Fact]
