@@ -17,7 +17,10 @@ namespace Twofold.Login;
 /// </remarks>
 public sealed class GuardAndAuditStatement
 {
-    private (AcceptedCodeSql Sql, string Text)? shape;
+    // A reference, so a request never reads a half-written value while another one builds it.
+    private Shape? shape;
+
+    private sealed record Shape(AcceptedCodeSql Sql, string Text);
 
     /// <summary>True: the step was used up by this call and <paramref name="row"/> is stored; false: a replay, nothing written.</summary>
     public async Task<bool> TryConsumeAsync(TwofoldDbContext db, Guid userId, long step, AuditEvent row, CancellationToken ct)
@@ -33,9 +36,9 @@ public sealed class GuardAndAuditStatement
         return await db.Database.ExecuteSqlRawAsync(text, parameters, ct) == 1;
     }
 
-    private static (AcceptedCodeSql, string) Build(TwofoldDbContext db)
+    private static Shape Build(TwofoldDbContext db)
     {
         var sql = new AcceptedCodeSql(db);
-        return (sql, $"WITH consumed AS ({sql.GuardUpdate} RETURNING 1) {sql.AuditInsert} SELECT {sql.AuditParameterNames} FROM consumed");
+        return new(sql, $"WITH consumed AS ({sql.GuardUpdate} RETURNING 1) {sql.AuditInsert} SELECT {sql.AuditParameterNames} FROM consumed");
     }
 }
