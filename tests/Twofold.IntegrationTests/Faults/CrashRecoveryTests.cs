@@ -87,10 +87,11 @@ public sealed class CrashRecoveryTests(Xunit.Abstractions.ITestOutputHelper outp
             sessions.Add((login, client, await HtmlForm.FindAsync(profile, button: "Update")));
         }
 
-        // Staggered by 20 ms and killed at the first answer, so the kill lands mid-burst on a fast database
+        // Staggered by 50 ms and killed at the first answer, so the kill lands mid-burst on a fast database
         // too (PostgreSQL answered all 24 simultaneous presses before a kill at the third answer, and so
-        // did SQLite under the full suite's load): some answered, some in flight, some never sent.
-        var presses = sessions.Select((s, i) => TurnOnAsync(s.Client, s.Form, TimeSpan.FromMilliseconds(20 * i))).ToList();
+        // did SQLite under the full suite's load; with 20 ms, one CI run's first answer came after all 24 were
+        // sent and answered): some answered, some in flight, some never sent.
+        var presses = sessions.Select((s, i) => TurnOnAsync(s.Client, s.Form, TimeSpan.FromMilliseconds(50 * i))).ToList();
         await WhenSomeCompleteAsync(presses, 1);
         app.Kill();
         var confirmed = new HashSet<string>(StringComparer.Ordinal);
