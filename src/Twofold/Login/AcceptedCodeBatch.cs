@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Twofold.Audit;
 using Twofold.Data;
@@ -24,6 +25,7 @@ public sealed class AcceptedCodeBatch : IDisposable
     // No spinning before blocking: a spinning wait between sign-ins cost the writer more CPU than its commits.
     private readonly ManualResetEventSlim queued = new(initialState: false, spinCount: 0);
     private readonly IServiceScopeFactory scopes;
+    private readonly AcceptedCodeMetrics? metrics;
     private readonly Thread writer;
     private readonly Lock stopLock = new();
     private volatile bool stopping;
@@ -31,9 +33,10 @@ public sealed class AcceptedCodeBatch : IDisposable
     private TwofoldDbContext? writerContext;
     private AcceptedCodeStatements? writerStatements;
 
-    public AcceptedCodeBatch(IServiceScopeFactory scopes)
+    public AcceptedCodeBatch(IServiceScopeFactory scopes, AcceptedCodeMetrics? metrics = null)
     {
         this.scopes = scopes;
+        this.metrics = metrics;
         writer = new Thread(WriteLoop) { IsBackground = true, Name = WriterThreadName };
         // Without the creating request's ExecutionContext: its AsyncLocals (the HttpContext) must not leak into the writer.
         writer.UnsafeStart();
@@ -46,6 +49,9 @@ public sealed class AcceptedCodeBatch : IDisposable
 
     private sealed record Item(Guid UserId, long Step, Offset? Offset, IReadOnlyList<object> Rows)
     {
+        /// <summary>When it was queued (<see cref="Stopwatch"/> timestamp), for <see cref="AcceptedCodeMetrics"/>.</summary>
+        public long Queued { get; } = Stopwatch.GetTimestamp();
+
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -144,6 +150,7 @@ public sealed class AcceptedCodeBatch : IDisposable
 
     private void Commit(List<Item> batch)
     {
+        var started = Stopwatch.GetTimestamp();
         var consumed = new bool[batch.Count];
         try
         {
@@ -191,6 +198,7 @@ public sealed class AcceptedCodeBatch : IDisposable
         }
         catch (Exception e)
         {
+            metrics?.RecordCommit(batch.Select(i => i.Queued), started, Stopwatch.GetTimestamp(), e);
             ResetWriter();
             // Nothing of the batch was committed: every caller fails as its own write would have.
             foreach (var item in batch)
@@ -201,6 +209,7 @@ public sealed class AcceptedCodeBatch : IDisposable
             return;
         }
 
+        metrics?.RecordCommit(batch.Select(i => i.Queued), started, Stopwatch.GetTimestamp(), error: null);
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Done.TrySetResult(consumed[i]);

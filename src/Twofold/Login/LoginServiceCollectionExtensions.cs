@@ -88,6 +88,8 @@ public static class LoginServiceCollectionExtensions
         {
             // SQLite has one writer and a commit costs an fsync: accepted codes of concurrent sign-ins share one.
             services.AddSingleton<AcceptedCodeBatch>();
+            services.AddMetrics();
+            services.AddSingleton<AcceptedCodeMetrics>();
         }
         else
         {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -317,6 +319,52 @@ public sealed class TwoFactorVerifierTests : IAsyncLifetime
         Assert.True(await batch.ConsumeAsync(userId, Now, offset: null, [row], CancellationToken.None));
         Assert.Equal(["after the failure"], await StoredDetailsAsync());
         await services.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task GroupCommit_Metrics_RecordEachCodesWaitAndEachCommitsDurationAndSize()
+    {
+        var services = new ServiceCollection().AddMetrics().AddSingleton<AcceptedCodeMetrics>()
+            .AddScoped<TwofoldDbContext>(_ => database.CreateContext()).BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        var measured = new ConcurrentQueue<(string Name, double Value, string? Error)>();
+        using var listener = new MeterListener();
+        // Only this test's meter: other tests may create meters of the same name at the same time.
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, meters))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => measured.Enqueue((instrument.Name, value, ErrorType(tags))));
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => measured.Enqueue((instrument.Name, value, ErrorType(tags))));
+        listener.Start();
+        using var batch = new AcceptedCodeBatch(services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<AcceptedCodeMetrics>());
+        var row = new AuditEvent { At = time.GetUtcNow(), UserId = userId, Type = AuditEventType.SignInSucceeded, Detail = "measured" };
+
+        Assert.True(await batch.ConsumeAsync(userId, Now, offset: null, [row], CancellationToken.None));
+        // Not an entity: this commit fails, and is measured as failed.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => batch.ConsumeAsync(userId, Now + 1, offset: null, [new object()], CancellationToken.None));
+
+        var all = measured.ToList();
+        Assert.Equal(2, all.Count(m => m.Name == "twofold.code_commit.wait" && m.Value >= 0 && m.Error is null));
+        Assert.Equal([null, typeof(InvalidOperationException).FullName], all.Where(m => m.Name == "twofold.code_commit.duration" && m.Value > 0).Select(m => m.Error));
+        Assert.Equal([1.0, 1.0], all.Where(m => m.Name == "twofold.code_commit.size").Select(m => m.Value));
+        await services.DisposeAsync();
+
+        static string? ErrorType(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "error.type")
+                {
+                    return tag.Value as string;
+                }
+            }
+
+            return null;
+        }
     }
 
     [Fact]
