@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace Twofold.Load;
 
 /// <summary>
-/// `run`: virtual users through the real sign-in flow (login page, password, code page, code) for a
+/// `run`: virtual users through the real sign-in flow (login page, password, [the template's code page,] code) for a
 /// bounded time. Codes are computed client-side; a user signs in at most once per 30-s step (both
 /// apps see the same pattern; Twofold would refuse a reused step).
 /// </summary>
@@ -147,18 +147,29 @@ internal sealed class LoginDriver(Options o)
             ? [new("Input.Email", LoadUsers.Email(user)), new("Input.Password", LoadUsers.Password), new("Input.RememberMe", "false")]
             : [new("Input.OperatorCode", LoadUsers.OperatorCode), new("Input.Login", LoadUsers.Login(user)), new("Input.Password", LoadUsers.Password), new("ReturnUrl", "")];
         form.Add(new("__RequestVerificationToken", WebSession.Token(page.Value.Body)));
-        var password = await TimedAsync(recorder, "POST password", () => web.PostAsync(loginPath, form, ct), HttpStatusCode.Redirect,
-            l => l.Contains(template ? "LoginWith2fa" : "two-factor", StringComparison.OrdinalIgnoreCase));
+        // Twofold answers a right password with the code dialog itself; the template redirects to its code page.
+        var password = template
+            ? await TimedAsync(recorder, "POST password", () => web.PostAsync(loginPath, form, ct), HttpStatusCode.Redirect,
+                r => r.Location?.Contains("LoginWith2fa", StringComparison.OrdinalIgnoreCase) == true)
+            : await TimedAsync(recorder, "POST password", () => web.PostAsync(loginPath, form, ct), HttpStatusCode.OK,
+                r => r.Body.Contains("name=\"Input.Code\"", StringComparison.Ordinal));
         if (password is null)
         {
             return false;
         }
 
-        var codePath = new Uri(new Uri(http.BaseAddress!, loginPath), password.Value.Location!).PathAndQuery;
-        var codePage = await TimedAsync(recorder, "GET code page", () => web.GetAsync(codePath, ct), HttpStatusCode.OK);
-        if (codePage is null)
+        var codePath = "/login/two-factor";
+        var dialog = password.Value.Body;
+        if (template)
         {
-            return false;
+            codePath = new Uri(new Uri(http.BaseAddress!, loginPath), password.Value.Location!).PathAndQuery;
+            var codePage = await TimedAsync(recorder, "GET code page", () => web.GetAsync(codePath, ct), HttpStatusCode.OK);
+            if (codePage is null)
+            {
+                return false;
+            }
+
+            dialog = codePage.Value.Body;
         }
 
         var codeStep = LoadUsers.Step(DateTimeOffset.UtcNow);
@@ -167,9 +178,9 @@ internal sealed class LoginDriver(Options o)
         List<KeyValuePair<string, string>> codeForm = template
             ? [new("Input.TwoFactorCode", code), new("Input.RememberMachine", "false")]
             : [new("Input.Code", code), new("ReturnUrl", "")];
-        codeForm.Add(new("__RequestVerificationToken", WebSession.Token(codePage.Value.Body)));
-        var done = await TimedAsync(recorder, "POST code", () => web.PostAsync(template ? codePath : "/login/two-factor", codeForm, ct), HttpStatusCode.Redirect,
-            l => !l.Contains("login", StringComparison.OrdinalIgnoreCase));
+        codeForm.Add(new("__RequestVerificationToken", WebSession.Token(dialog)));
+        var done = await TimedAsync(recorder, "POST code", () => web.PostAsync(codePath, codeForm, ct), HttpStatusCode.Redirect,
+            r => r.Location is { } l && !l.Contains("login", StringComparison.OrdinalIgnoreCase));
         if (done is null)
         {
             return false;
@@ -181,7 +192,7 @@ internal sealed class LoginDriver(Options o)
 
     private async Task<(HttpStatusCode Status, string Body, string? Location)?> TimedAsync(
         Recorder recorder, string step, Func<Task<(HttpStatusCode Status, string Body, string? Location)>> send, HttpStatusCode expected,
-        Func<string, bool>? location = null)
+        Func<(HttpStatusCode Status, string Body, string? Location), bool>? accept = null)
     {
         var watch = Stopwatch.StartNew();
         var cpuBefore = cpuPerStep ? ProcessCpu.Seconds(pid) : null;
@@ -193,7 +204,7 @@ internal sealed class LoginDriver(Options o)
                 stepCpu.AddOrUpdate(step, cpuAfter - cpuBefore.Value, (_, t) => t + cpuAfter - cpuBefore.Value);
             }
 
-            var ok = response.Status == expected && (location is null || (response.Location is { } l && location(l)));
+            var ok = response.Status == expected && (accept is null || accept(response));
             if (!ok)
             {
                 recorder.Error(step);

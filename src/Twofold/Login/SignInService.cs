@@ -26,7 +26,8 @@ public enum SignInOutcome
     ClockDrift,
 }
 
-public sealed record SignInResult(SignInOutcome Outcome, DateTimeOffset? LockedUntil = null, string? MaskedEmail = null, int? DriftSteps = null);
+/// <param name="RememberDays">With <see cref="SignInOutcome.CodeRequired"/>: the operator's "remember a device" days (0 = off), for the code dialog.</param>
+public sealed record SignInResult(SignInOutcome Outcome, DateTimeOffset? LockedUntil = null, string? MaskedEmail = null, int? DriftSteps = null, int RememberDays = 0);
 
 /// <summary>
 /// Stages sign-in like Identity's SignInManager: password → short-lived, separate "password
@@ -143,7 +144,7 @@ public sealed class SignInService(
         identity.AddClaim(new Claim(ClaimTypes.Name, user.Id.ToString()));
         identity.AddClaim(new Claim(StampClaim, user.SecurityStamp ?? string.Empty));
         await Http.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, new ClaimsPrincipal(identity));
-        return new SignInResult(SignInOutcome.CodeRequired);
+        return new SignInResult(SignInOutcome.CodeRequired, RememberDays: op.RememberDeviceDays);
     }
 
     public async Task<bool> HasPendingCodeStepAsync() => await PendingUserAsync() is not null;

@@ -7,8 +7,8 @@ using Twofold.Totp;
 namespace Twofold.Login;
 
 /// <summary>
-/// The code step. Rendered as a &lt;dialog&gt; over the login form; site.js makes it modal. Without
-/// JavaScript the open dialog is simply a form on the page.
+/// The code step: checks a posted code. The dialog (<c>_CodeDialog.cshtml</c>) first comes with the password
+/// step's answer; this page renders it again after a refused code, or when reloaded.
 /// </summary>
 [AllowAnonymous]
 public sealed class TwoFactorModel(SignInService signIn) : PageModel
@@ -25,6 +25,8 @@ public sealed class TwoFactorModel(SignInService signIn) : PageModel
 
     /// <summary>Operator's "Remember a device for N days"; 0 hides the checkbox.</summary>
     public int RememberDays { get; private set; }
+
+    public CodeDialog Dialog => new(Input, ReturnUrl, RememberDays);
 
     public sealed class InputModel
     {

@@ -77,6 +77,11 @@ public sealed record WebPage(Browser Browser, HttpStatusCode Status, string Url,
     public bool HasButton(string text) => Document.QuerySelectorAll("button").Any(b => b.TextContent.Trim() == text);
 
     public bool HasLink(string text) => Document.QuerySelectorAll("a").Any(a => a.TextContent.Trim() == text);
+
+    /// <summary>The open "Two-factor authentication" dialog with its code form (posting to /login/two-factor).</summary>
+    public bool IsCodeDialog =>
+        Document.QuerySelector("dialog[open] h2#two-factor-title")?.TextContent.Trim() == "Two-factor authentication"
+        && Document.QuerySelector("dialog[open] form[action='/login/two-factor'] input[name='Input.Code']") is not null;
 }
 
 /// <summary>Fills a form by its visible labels, then posts it.</summary>

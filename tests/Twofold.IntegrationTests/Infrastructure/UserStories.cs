@@ -45,7 +45,7 @@ public sealed class UserStories(TwofoldFactory factory)
     {
         var browser = NewBrowser();
         var page = await SubmitPasswordAsync(browser, user);
-        if (user.Secret is not null && page.Url.Contains("two-factor", StringComparison.Ordinal))
+        if (user.Secret is not null && page.IsCodeDialog)
         {
             page = await SubmitCodeAsync(page, CodeNow(user));
         }

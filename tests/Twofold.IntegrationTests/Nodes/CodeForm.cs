@@ -24,7 +24,7 @@ public sealed class CodeForm
         var cookies = new CookieContainer();
         using var client = TwoNodeCluster.Client(node, cookies);
         var dialog = await UserStories.SubmitPasswordAsync(new Browser(client), user);
-        Assert.True(dialog.Url.Contains("/login/two-factor", StringComparison.Ordinal), $"Expected the code dialog, got {dialog.Url}: {dialog.Text.Trim()}");
+        Assert.True(dialog.IsCodeDialog, $"Expected the code dialog, got {dialog.Url}: {dialog.Text.Trim()}");
         var fields = dialog.Form("Confirm").Element.QuerySelectorAll("input[name]")
             .Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? string.Empty))
             .Where(f => f.Key != "Input.Code")

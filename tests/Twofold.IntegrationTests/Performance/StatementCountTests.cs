@@ -40,10 +40,11 @@ public sealed class StatementCountTests(StatementCountTests.CountingFactory fact
         string Describe(string request) => $"{request}: {string.Join(" | ", perRequest.GetValueOrDefault(request) ?? [])}";
 
         Assert.False(perRequest.ContainsKey("GET /login"), Describe("GET /login"));
-        // User by name with its operator and "has a paired device".
+        // User by name with its operator and "has a paired device"; the answer is the code dialog itself.
+        Assert.True(dialog.IsCodeDialog, dialog.Text);
         Assert.True(perRequest.GetValueOrDefault("POST /login")?.Count == 1, Describe("POST /login"));
-        // Pending user with its operator and paired devices.
-        Assert.True(perRequest.GetValueOrDefault("GET /login/two-factor")?.Count == 1, Describe("GET /login/two-factor"));
+        Assert.EndsWith("/login", dialog.Url, StringComparison.Ordinal); // no redirect to /login/two-factor
+        Assert.False(perRequest.ContainsKey("GET /login/two-factor"), Describe("GET /login/two-factor"));
         // Pending user with its operator and paired devices, then the replay guard's UPDATE and the audit INSERT:
         // on SQLite two statements on the accepted-code writer thread (group commit, its own BEGIN IMMEDIATE … COMMIT),
         // within the request's wait; on PostgreSQL one statement (the INSERT reads the UPDATE's RETURNING).

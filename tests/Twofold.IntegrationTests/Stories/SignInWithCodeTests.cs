@@ -213,6 +213,29 @@ public sealed class SignInWithCodeTests(TwofoldFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task RightPassword_AnswersWithTheDialog_WhichAReloadRendersAgain()
+    {
+        var user = await PairedUserAsync();
+        stories.NextStep();
+        var browser = stories.NewBrowser();
+
+        // The password step's own answer is the dialog: 200 on /login, no redirect, no session yet.
+        var dialog = await UserStories.SubmitPasswordAsync(browser, user);
+        Assert.Equal(HttpStatusCode.OK, dialog.Status);
+        Assert.EndsWith("/login", dialog.Url, StringComparison.Ordinal);
+        Assert.True(dialog.IsCodeDialog, dialog.Text);
+        Assert.False(dialog.HasButton("Log out"));
+        Assert.Equal("/", dialog.Form("Confirm").Element.QuerySelector("input[name='ReturnUrl']")!.GetAttribute("value"));
+        Assert.Equal("Two-factor authentication", dialog.Document.Title?.Split('·')[0].Trim());
+
+        // A reload of /login/two-factor (the pending state is a cookie) shows the same dialog; its form signs in.
+        var again = await browser.GetAsync("/login/two-factor");
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.True(again.IsCodeDialog, again.Text);
+        Assert.True((await UserStories.SubmitCodeAsync(again, stories.CodeNow(user))).HasButton("Log out"));
+    }
+
+    [Fact]
     public async Task DialogWithoutPendingState_RedirectsToLogin()
     {
         var response = await stories.NewBrowser().Client.GetAsync("/login/two-factor");
