@@ -10,6 +10,8 @@
 #                            30-s step, so 10,000 users cap a run at 333 logins/s, which both apps now reach)
 #            --force-users N --no-template --no-force --no-build
 #            --twofold-env "KEY=VALUE ..."   extra settings for the Twofold server, e.g. Database__SqliteSynchronous=Normal
+#            --rate R        open loop: both apps get R sign-ins started per second (at most 512 in flight) instead
+#                            of 16 workers as fast as they can; for latencies at an equal load (docs/performance.md)
 # The template is generated into a temp folder (never committed) and patched: EnsureCreated at start,
 # PasswordHasher options from configuration (same knob as Twofold), Npgsql when Db=Postgres, no HTTPS redirect.
 set -euo pipefail
@@ -17,7 +19,7 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 users=10000 fast_users=20000 workers=16 duration=60 warmup=40 dbs="sqlite postgres" iterations="default 1000"
-force_users=100000 template=1 force=1 build=1 smoke=0 twofold_env=""
+force_users=100000 template=1 force=1 build=1 smoke=0 twofold_env="" rate=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) smoke=1; users=200 fast_users=200 workers=4 duration=5 warmup=1 dbs=sqlite iterations=1000 force_users=300 template=0 ;;
@@ -33,6 +35,7 @@ while [[ $# -gt 0 ]]; do
     --no-force) force=0 ;;
     --no-build) build=0 ;;
     --twofold-env) twofold_env=$2; shift ;;
+    --rate) rate=$2; workers=512; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -112,19 +115,30 @@ for db in $dbs; do
   for iters in $iterations; do
     n=$(iter_count "$iters")
     run_users=$users; [[ $iters == default ]] || run_users=$fast_users
-    echo "== $db, $n-iteration password hashes, $run_users users, $workers workers, ${duration}s"
+    drive=(--workers "$workers"); how="$workers workers"
+    if [[ -n $rate ]]; then drive+=(--rate "$rate"); how="open loop at $rate sign-ins/s, at most $workers in flight"; fi
+    echo "== $db, $n-iteration password hashes, $run_users users, $how, ${duration}s"
     if [[ $db == sqlite ]]; then conn="Data Source=$work/twofold-$n.db"; provider=Sqlite; db_pid=(); else conn=$(pg_conn "twofold_$n"); provider=Postgres; db_pid=(--db-pid "$(head -1 "$pg_data/postmaster.pid")"); fi
     load seed --app twofold --provider $provider --db "$conn" --users "$run_users" --iterations "$n"
     start_server twofold "$app_dll" "$url" Database__Provider=$provider "ConnectionStrings__Default=$conn" App__PublicBaseUrl="$url" \
       Security__FormPostsPerMinutePerIp=1000000 "$(hasher_env "$iters")" $twofold_env
-    load run --url "$url" --flow twofold --users "$run_users" --workers "$workers" --duration "$duration" --warmup "$warmup" \
+    load run --url "$url" --flow twofold --users "$run_users" "${drive[@]}" --duration "$duration" --warmup "$warmup" \
       --server-pid "$server_pid" "${db_pid[@]}" --json "$work/ours-$db-$n.json"
     stop_server
+    if [[ $smoke -eq 1 ]]; then
+      # The open loop too (--rate), on a database of its own: the first run's users have used this step's codes.
+      echo "== smoke: open loop at 20 sign-ins/s"
+      load seed --app twofold --provider Sqlite --db "Data Source=$work/twofold-open.db" --users "$run_users" --iterations "$n"
+      start_server twofold "$app_dll" "$url" Database__Provider=Sqlite "ConnectionStrings__Default=Data Source=$work/twofold-open.db" \
+        App__PublicBaseUrl="$url" Security__FormPostsPerMinutePerIp=1000000 "$(hasher_env "$iters")"
+      load run --url "$url" --flow twofold --users "$run_users" --workers 64 --rate 20 --duration 3 --warmup 1 --server-pid "$server_pid"
+      stop_server
+    fi
     if [[ $template -eq 1 ]]; then
       if [[ $db == sqlite ]]; then tconn="DataSource=$work/template-$n.db;Cache=Shared"; else tconn=$(pg_conn "template_$n"); fi
       start_server template "$tpl_dll" "$url" Db=$provider "ConnectionStrings__DefaultConnection=$tconn" "$(hasher_env "$iters")"
       load seed --app template --provider $provider --db "${tconn%;Cache=Shared}" --users "$run_users" --iterations "$n"
-      load run --url "$url" --flow template --users "$run_users" --workers "$workers" --duration "$duration" --warmup "$warmup" \
+      load run --url "$url" --flow template --users "$run_users" "${drive[@]}" --duration "$duration" --warmup "$warmup" \
         --server-pid "$server_pid" "${db_pid[@]}" --json "$work/template-$db-$n.json"
       stop_server
       echo "-- ratio ($db, $n iterations): Twofold vs template"

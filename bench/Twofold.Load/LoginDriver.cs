@@ -22,6 +22,10 @@ internal sealed class LoginDriver(Options o)
     private readonly int? dbPid = o.Text("db-pid", "") is { Length: > 0 } p ? int.Parse(p, CultureInfo.InvariantCulture) : null;
     // With one worker the server is idle between requests, so its CPU time around a request is that request's.
     private readonly bool cpuPerStep = o.Flag("cpu-per-step");
+    // Open loop (--rate R): sign-ins start at R per second whatever the answers, at most `workers` in flight.
+    // A closed loop (the default) answers "how many per second at most"; at saturation its latencies follow
+    // from Little's law (workers ÷ requests per second), so they compare apps only at an equal offered rate.
+    private readonly double rate = o.Number("rate", 0);
     private readonly ConcurrentDictionary<string, double> stepCpu = new();
     private long next = -1;
     private long[] lastStep = [];
@@ -33,14 +37,14 @@ internal sealed class LoginDriver(Options o)
 
         if (warmup > 0)
         {
-            await DriveAsync(http, new Recorder(), TimeSpan.FromSeconds(warmup));
+            _ = await DriveAsync(http, new Recorder(), TimeSpan.FromSeconds(warmup));
             stepCpu.Clear();
         }
 
         var recorder = new Recorder();
         var (serverCpu, dbCpu) = (ProcessCpu.Seconds(pid), ProcessCpu.Seconds(dbPid, tree: true));
         var watch = Stopwatch.StartNew();
-        var (logins, starved) = await DriveAsync(http, recorder, TimeSpan.FromSeconds(duration));
+        var (logins, starved, refused) = await DriveAsync(http, recorder, TimeSpan.FromSeconds(duration));
         var seconds = watch.Elapsed.TotalSeconds;
         var serverMs = PerLoginMs(serverCpu, ProcessCpu.Seconds(pid), logins);
         var dbMs = PerLoginMs(dbCpu, ProcessCpu.Seconds(dbPid, tree: true), logins);
@@ -48,7 +52,7 @@ internal sealed class LoginDriver(Options o)
         var peak = ServerMemory.PeakMb(pid);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"flow {flow}: {workers} workers, {seconds:F1} s, {users:N0} users; full two-factor logins {logins} = {logins / seconds:F1}/s; server peak memory {(peak is null ? "n/a" : $"{peak:F0} MB")}{(starved > 0 ? $"; {starved} waits for a fresh user" : "")}"));
+            $"flow {flow}: {(rate > 0 ? $"open loop at {rate:F0} sign-ins/s, at most {workers} in flight" : $"{workers} workers")}, {seconds:F1} s, {users:N0} users; full two-factor logins {logins} = {logins / seconds:F1}/s; server peak memory {(peak is null ? "n/a" : $"{peak:F0} MB")}{(starved > 0 ? $"; {starved} waits for a fresh user" : "")}{(refused > 0 ? $"; {refused} starts refused (all {workers} in flight)" : "")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"CPU per full login: server {(serverMs is null ? "n/a" : $"{serverMs:F2} ms")}, database server {(dbMs is null ? "n/a (in-process or not given)" : $"{dbMs:F2} ms")}"));
         Recorder.Print(steps);
@@ -62,18 +66,24 @@ internal sealed class LoginDriver(Options o)
 
         if (o.Text("json", "") is { Length: > 0 } path)
         {
-            var result = new RunResult(flow, workers, seconds, users, logins, logins / seconds, peak, steps, serverMs, dbMs);
+            var result = new RunResult(flow, workers, seconds, users, logins, logins / seconds, peak, steps, serverMs, dbMs, rate > 0 ? rate : null, refused);
             await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result));
         }
 
+        // Refused starts are a result (the offered rate was above what the server sustains), printed, not a failure.
         return steps.Sum(s => s.Errors) == 0 && logins > 0 ? 0 : 1;
     }
 
     private static double? PerLoginMs(double? before, double? after, int logins) =>
         before is null || after is null || logins == 0 ? null : (after.Value - before.Value) * 1000 / logins;
 
-    private async Task<(int Logins, int Starved)> DriveAsync(HttpClient http, Recorder recorder, TimeSpan length)
+    private async Task<(int Logins, int Starved, int Refused)> DriveAsync(HttpClient http, Recorder recorder, TimeSpan length)
     {
+        if (rate > 0)
+        {
+            return await DriveAtRateAsync(http, recorder, length);
+        }
+
         using var stop = new CancellationTokenSource(length);
         var logins = 0;
         var starved = 0;
@@ -108,7 +118,65 @@ internal sealed class LoginDriver(Options o)
             }
         }).ToList();
         await Task.WhenAll(tasks);
-        return (logins, starved);
+        return (logins, starved, 0);
+    }
+
+    /// <summary>
+    /// Starts sign-ins on a fixed schedule (<see cref="rate"/> per second): a slow answer does not delay the next
+    /// start, so the latencies are those of a server under that load (no coordinated omission). A start due while
+    /// <see cref="workers"/> sign-ins are in flight is refused and counted: the offered rate was too high.
+    /// </summary>
+    private async Task<(int Logins, int Starved, int Refused)> DriveAtRateAsync(HttpClient http, Recorder recorder, TimeSpan length)
+    {
+        using var stop = new CancellationTokenSource(length);
+        var (logins, starved, refused, inFlight) = (0, 0, 0, 0);
+        var running = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        for (long started = 0; !stop.IsCancellationRequested; await Task.Delay(1, CancellationToken.None))
+        {
+            // Start k is due at k ÷ rate seconds (start 0 at once).
+            for (var due = (long)(clock.Elapsed.TotalSeconds * rate) + 1; started < due; started++)
+            {
+                if (Volatile.Read(ref inFlight) >= workers)
+                {
+                    refused++;
+                    continue;
+                }
+
+                var user = PickUser();
+                if (user < 0)
+                {
+                    starved++;
+                    continue;
+                }
+
+                // Late starts (the driver's own delay) count in the full login's time, as a user would see them.
+                var late = clock.Elapsed - TimeSpan.FromSeconds(started / rate);
+                Interlocked.Increment(ref inFlight);
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        if (await SignInAsync(http, recorder, user, stop.Token, late))
+                        {
+                            Interlocked.Increment(ref logins);
+                        }
+                    }
+                    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                    {
+                        // The run ended mid-flow: not counted.
+                    }
+                    finally
+                    {
+                        Interlocked.CompareExchange(ref lastStep[user], LoadUsers.Step(DateTimeOffset.UtcNow), long.MaxValue);
+                        Interlocked.Decrement(ref inFlight);
+                    }
+                }, CancellationToken.None));
+            }
+        }
+
+        await Task.WhenAll(running);
+        return (logins, starved, refused);
     }
 
     /// <summary>The next user not yet used in the current 30-s step, or -1 if all were.</summary>
@@ -130,7 +198,7 @@ internal sealed class LoginDriver(Options o)
         return -1;
     }
 
-    private async Task<bool> SignInAsync(HttpClient http, Recorder recorder, int user, CancellationToken ct)
+    private async Task<bool> SignInAsync(HttpClient http, Recorder recorder, int user, CancellationToken ct, TimeSpan late = default)
     {
         var web = new WebSession(http);
         var template = flow == "template";
@@ -186,7 +254,7 @@ internal sealed class LoginDriver(Options o)
             return false;
         }
 
-        recorder.Add("full login", total.Elapsed.TotalMilliseconds);
+        recorder.Add("full login", (late + total.Elapsed).TotalMilliseconds);
         return true;
     }
 
@@ -224,4 +292,4 @@ internal sealed class LoginDriver(Options o)
 
 internal sealed record RunResult(
     string Flow, int Workers, double Seconds, int Users, int Logins, double LoginsPerSecond, double? PeakMb, IReadOnlyList<StepStats> Steps,
-    double? ServerCpuMsPerLogin = null, double? DbCpuMsPerLogin = null);
+    double? ServerCpuMsPerLogin = null, double? DbCpuMsPerLogin = null, double? Rate = null, int Refused = 0);

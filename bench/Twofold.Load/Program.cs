@@ -5,6 +5,7 @@ using Twofold.Load;
 // Load tool for docs/performance.md; bench/load.sh drives it. Modes:
 //   seed       --db CONN [--provider Sqlite|Postgres] [--app twofold|template] --users N [--iterations 1000] [--operator CODE] [--unpaired]
 //   run        --url URL --flow twofold|template --users N [--workers 16] [--duration 60] [--warmup 5] [--server-pid PID] [--db-pid POSTMASTER_PID] [--json FILE]
+//              [--rate R]  open loop: R sign-ins started per second, --workers = most in flight (closed loop without it)
 //   smtp-sink  --port P [--duration S]
 //   force      --url URL --smtp-port P --users N [--operator CODE] [--server-pid PID] [--timeout 600]
 //   users-list --url URL --users N [--operator CODE] [--workers 4] [--duration 20]
@@ -41,8 +42,11 @@ static int Compare(Options o)
     var ours = JsonSerializer.Deserialize<RunResult>(File.ReadAllText(o.Required("ours")))!;
     var template = JsonSerializer.Deserialize<RunResult>(File.ReadAllText(o.Required("template")))!;
     static double P99(RunResult r, string step) => r.Steps.FirstOrDefault(s => s.Step == step)?.P99 ?? double.NaN;
+    var mode = ours.Rate is { } rate
+        ? string.Create(CultureInfo.InvariantCulture, $"open loop at {rate:F0}/s (starts refused {ours.Refused} vs {template.Refused}); ")
+        : "";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"logins/s {ours.LoginsPerSecond:F1} vs {template.LoginsPerSecond:F1} = {ours.LoginsPerSecond / template.LoginsPerSecond:F2}x; " +
+        $"{mode}logins/s {ours.LoginsPerSecond:F1} vs {template.LoginsPerSecond:F1} = {ours.LoginsPerSecond / template.LoginsPerSecond:F2}x; " +
         $"full-login p99 {P99(ours, "full login"):F0} vs {P99(template, "full login"):F0} ms; " +
         $"code-step p99 {P99(ours, "POST code"):F1} vs {P99(template, "POST code"):F1} ms; " +
         $"peak memory {ours.PeakMb:F0} vs {template.PeakMb:F0} MB = {ours.PeakMb / template.PeakMb:F2}x; " +
