@@ -41,6 +41,9 @@ internal sealed class LoginDriver(Options o)
             stepCpu.Clear();
         }
 
+        // The peak so far (start-up, JIT, warm-up) is kept; the one of the measured window is read separately.
+        var startPeak = ServerMemory.PeakMb(pid);
+        var windowed = ServerMemory.ResetPeak(pid);
         var recorder = new Recorder();
         var (serverCpu, dbCpu) = (ProcessCpu.Seconds(pid), ProcessCpu.Seconds(dbPid, tree: true));
         var watch = Stopwatch.StartNew();
@@ -49,10 +52,11 @@ internal sealed class LoginDriver(Options o)
         var serverMs = PerLoginMs(serverCpu, ProcessCpu.Seconds(pid), logins);
         var dbMs = PerLoginMs(dbCpu, ProcessCpu.Seconds(dbPid, tree: true), logins);
         var steps = recorder.Summarize(seconds);
-        var peak = ServerMemory.PeakMb(pid);
+        var windowPeak = windowed ? ServerMemory.PeakMb(pid) : null;
+        var peak = windowed ? Math.Max(startPeak ?? 0, windowPeak ?? 0) : ServerMemory.PeakMb(pid);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"flow {flow}: {(rate > 0 ? $"open loop at {rate:F0} sign-ins/s, at most {workers} in flight" : $"{workers} workers")}, {seconds:F1} s, {users:N0} users; full two-factor logins {logins} = {logins / seconds:F1}/s; server peak memory {(peak is null ? "n/a" : $"{peak:F0} MB")}{(starved > 0 ? $"; {starved} waits for a fresh user" : "")}{(refused > 0 ? $"; {refused} starts refused (all {workers} in flight)" : "")}"));
+            $"flow {flow}: {(rate > 0 ? $"open loop at {rate:F0} sign-ins/s, at most {workers} in flight" : $"{workers} workers")}, {seconds:F1} s, {users:N0} users; full two-factor logins {logins} = {logins / seconds:F1}/s; server peak memory {(peak is null ? "n/a" : $"{peak:F0} MB")}{(windowPeak is null ? "" : $" ({windowPeak:F0} MB in the measured window)")}{(starved > 0 ? $"; {starved} waits for a fresh user" : "")}{(refused > 0 ? $"; {refused} starts refused (all {workers} in flight)" : "")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"CPU per full login: server {(serverMs is null ? "n/a" : $"{serverMs:F2} ms")}, database server {(dbMs is null ? "n/a (in-process or not given)" : $"{dbMs:F2} ms")}"));
         Recorder.Print(steps);
@@ -66,7 +70,7 @@ internal sealed class LoginDriver(Options o)
 
         if (o.Text("json", "") is { Length: > 0 } path)
         {
-            var result = new RunResult(flow, workers, seconds, users, logins, logins / seconds, peak, steps, serverMs, dbMs, rate > 0 ? rate : null, refused);
+            var result = new RunResult(flow, workers, seconds, users, logins, logins / seconds, peak, steps, serverMs, dbMs, rate > 0 ? rate : null, refused, windowPeak);
             await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result));
         }
 
@@ -292,4 +296,4 @@ internal sealed class LoginDriver(Options o)
 
 internal sealed record RunResult(
     string Flow, int Workers, double Seconds, int Users, int Logins, double LoginsPerSecond, double? PeakMb, IReadOnlyList<StepStats> Steps,
-    double? ServerCpuMsPerLogin = null, double? DbCpuMsPerLogin = null, double? Rate = null, int Refused = 0);
+    double? ServerCpuMsPerLogin = null, double? DbCpuMsPerLogin = null, double? Rate = null, int Refused = 0, double? WindowPeakMb = null);

@@ -49,7 +49,8 @@ static int Compare(Options o)
         $"{mode}logins/s {ours.LoginsPerSecond:F1} vs {template.LoginsPerSecond:F1} = {ours.LoginsPerSecond / template.LoginsPerSecond:F2}x; " +
         $"full-login p99 {P99(ours, "full login"):F0} vs {P99(template, "full login"):F0} ms; " +
         $"code-step p99 {P99(ours, "POST code"):F1} vs {P99(template, "POST code"):F1} ms; " +
-        $"peak memory {ours.PeakMb:F0} vs {template.PeakMb:F0} MB = {ours.PeakMb / template.PeakMb:F2}x; " +
+        $"peak memory {ours.PeakMb:F0} vs {template.PeakMb:F0} MB = {ours.PeakMb / template.PeakMb:F2}x " +
+        $"(measured window {ours.WindowPeakMb:F0} vs {template.WindowPeakMb:F0} MB = {ours.WindowPeakMb / template.WindowPeakMb:F2}x); " +
         $"errors {ours.Steps.Sum(s => s.Errors)} vs {template.Steps.Sum(s => s.Errors)}; " +
         $"CPU ms per login: server {ours.ServerCpuMsPerLogin:F2} vs {template.ServerCpuMsPerLogin:F2}, " +
         $"database server {ours.DbCpuMsPerLogin:F2} vs {template.DbCpuMsPerLogin:F2}"));

@@ -7,6 +7,28 @@ internal static class ServerMemory
 
     public static double? CurrentMb(int? pid) => Read(pid, "VmRSS:");
 
+    /// <summary>
+    /// Resets the peak (VmHWM) to the current resident size (Linux ≥ 4.0, <c>clear_refs</c> "5"), so the next
+    /// <see cref="PeakMb"/> covers only what follows; false where that is not allowed (another user's process).
+    /// </summary>
+    public static bool ResetPeak(int? pid)
+    {
+        if (pid is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static double? Read(int? pid, string field)
     {
         if (pid is null || !File.Exists($"/proc/{pid}/status"))
