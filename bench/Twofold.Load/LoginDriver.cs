@@ -103,21 +103,9 @@ internal sealed class LoginDriver(Options o)
                     continue;
                 }
 
-                try
+                if (await CompletedSignInAsync(http, recorder, user, stop.Token))
                 {
-                    if (await SignInAsync(http, recorder, user, stop.Token))
-                    {
-                        Interlocked.Increment(ref logins);
-                    }
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    // The run ended mid-flow: not counted.
-                }
-                finally
-                {
-                    // Ended before its code was computed (a failed step): free again from the next step on.
-                    Interlocked.CompareExchange(ref lastStep[user], LoadUsers.Step(DateTimeOffset.UtcNow), long.MaxValue);
+                    Interlocked.Increment(ref logins);
                 }
             }
         }).ToList();
@@ -159,28 +147,36 @@ internal sealed class LoginDriver(Options o)
                 Interlocked.Increment(ref inFlight);
                 running.Add(Task.Run(async () =>
                 {
-                    try
+                    if (await CompletedSignInAsync(http, recorder, user, stop.Token, late))
                     {
-                        if (await SignInAsync(http, recorder, user, stop.Token, late))
-                        {
-                            Interlocked.Increment(ref logins);
-                        }
+                        Interlocked.Increment(ref logins);
                     }
-                    catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                    {
-                        // The run ended mid-flow: not counted.
-                    }
-                    finally
-                    {
-                        Interlocked.CompareExchange(ref lastStep[user], LoadUsers.Step(DateTimeOffset.UtcNow), long.MaxValue);
-                        Interlocked.Decrement(ref inFlight);
-                    }
+
+                    Interlocked.Decrement(ref inFlight);
                 }, CancellationToken.None));
             }
         }
 
         await Task.WhenAll(running);
         return (logins, starved, refused);
+    }
+
+    /// <summary>One sign-in of <paramref name="user"/>; false when a step failed or the run ended mid-flow (not counted).</summary>
+    private async Task<bool> CompletedSignInAsync(HttpClient http, Recorder recorder, int user, CancellationToken stop, TimeSpan late = default)
+    {
+        try
+        {
+            return await SignInAsync(http, recorder, user, stop, late);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return false;
+        }
+        finally
+        {
+            // Ended before its code was computed (a failed step): free again from the next step on.
+            Interlocked.CompareExchange(ref lastStep[user], LoadUsers.Step(DateTimeOffset.UtcNow), long.MaxValue);
+        }
     }
 
     /// <summary>The next user not yet used in the current 30-s step, or -1 if all were.</summary>
