@@ -37,7 +37,9 @@ internal sealed class LoginDriver(Options o)
 
         if (warmup > 0)
         {
-            _ = await DriveAsync(http, new Recorder(), TimeSpan.FromSeconds(warmup));
+            // The open loop ramps up over the first half of the warm-up: a cold server (JIT, empty pools) given the
+            // full rate at once piles up hundreds of connections, and that start-up, not the load, set its peak memory.
+            _ = await DriveAsync(http, new Recorder(), TimeSpan.FromSeconds(warmup), ramp: TimeSpan.FromSeconds(warmup / 2));
             stepCpu.Clear();
         }
 
@@ -81,11 +83,11 @@ internal sealed class LoginDriver(Options o)
     private static double? PerLoginMs(double? before, double? after, int logins) =>
         before is null || after is null || logins == 0 ? null : (after.Value - before.Value) * 1000 / logins;
 
-    private async Task<(int Logins, int Starved, int Refused)> DriveAsync(HttpClient http, Recorder recorder, TimeSpan length)
+    private async Task<(int Logins, int Starved, int Refused)> DriveAsync(HttpClient http, Recorder recorder, TimeSpan length, TimeSpan ramp = default)
     {
         if (rate > 0)
         {
-            return await DriveAtRateAsync(http, recorder, length);
+            return await DriveAtRateAsync(http, recorder, length, new StartSchedule(rate, ramp));
         }
 
         using var stop = new CancellationTokenSource(length);
@@ -118,7 +120,7 @@ internal sealed class LoginDriver(Options o)
     /// start, so the latencies are those of a server under that load (no coordinated omission). A start due while
     /// <see cref="workers"/> sign-ins are in flight is refused and counted: the offered rate was too high.
     /// </summary>
-    private async Task<(int Logins, int Starved, int Refused)> DriveAtRateAsync(HttpClient http, Recorder recorder, TimeSpan length)
+    private async Task<(int Logins, int Starved, int Refused)> DriveAtRateAsync(HttpClient http, Recorder recorder, TimeSpan length, StartSchedule schedule)
     {
         using var stop = new CancellationTokenSource(length);
         var (logins, starved, refused, inFlight) = (0, 0, 0, 0);
@@ -126,8 +128,7 @@ internal sealed class LoginDriver(Options o)
         var clock = Stopwatch.StartNew();
         for (long started = 0; !stop.IsCancellationRequested; await Task.Delay(1, CancellationToken.None))
         {
-            // Start k is due at k ÷ rate seconds (start 0 at once).
-            for (var due = (long)(clock.Elapsed.TotalSeconds * rate) + 1; started < due; started++)
+            for (var due = schedule.StartsDueBy(clock.Elapsed); started < due; started++)
             {
                 if (Volatile.Read(ref inFlight) >= workers)
                 {
@@ -143,7 +144,7 @@ internal sealed class LoginDriver(Options o)
                 }
 
                 // Late starts (the driver's own delay) count in the full login's time, as a user would see them.
-                var late = clock.Elapsed - TimeSpan.FromSeconds(started / rate);
+                var late = clock.Elapsed - schedule.DueTime(started);
                 Interlocked.Increment(ref inFlight);
                 running.Add(Task.Run(async () =>
                 {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using Twofold.Data;
 
@@ -61,21 +59,7 @@ public static class LoginServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(TwofoldClaims.AdministratorPolicy, p => p.RequireAuthenticatedUser().RequireClaim(TwofoldClaims.Administrator, "true"));
 
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = async (context, ct) =>
-            {
-                context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-                await context.HttpContext.Response.WriteAsync("Too many attempts from your network. Wait a minute and try again.", ct);
-            };
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                IsLimitedFormPost(context.Request)
-                    ? RateLimitPartition.GetFixedWindowLimiter(
-                        (context.Connection.RemoteIpAddress ?? IPAddress.None).ToString(),
-                        _ => new FixedWindowRateLimiterOptions { PermitLimit = security.FormPostsPerMinutePerIp, Window = TimeSpan.FromMinutes(1) })
-                    : RateLimitPartition.GetNoLimiter(string.Empty));
-        });
+        services.AddSignInRateLimits(security);
 
         // Identity's default hashing (PBKDF2-HMAC-SHA512, 100,000 iterations) unless "PasswordHasher:IterationCount"
         // says otherwise: the load benchmark lowers it to see the rest of the sign-in pipeline. Stored hashes
@@ -104,10 +88,4 @@ public static class LoginServiceCollectionExtensions
         services.AddScoped<LockoutRecorder>();
         return services;
     }
-
-    /// <summary>Form posts that test a password or a code: the brute-force surface.</summary>
-    private static bool IsLimitedFormPost(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method)
-        && (request.Path.StartsWithSegments("/login", StringComparison.OrdinalIgnoreCase)
-            || request.Path.StartsWithSegments("/pair", StringComparison.OrdinalIgnoreCase));
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Twofold.Login;
 
-/// <summary>Brute-force limits. Passwords and codes are counted apart: see <see cref="SignInService"/>.</summary>
+/// <summary>Brute-force limits (passwords and codes are counted apart: see <see cref="SignInService"/>) and the sign-in load limits.</summary>
 public sealed class SecurityOptions
 {
     public const string SectionName = "Security";
@@ -33,4 +33,18 @@ public sealed class SecurityOptions
     /// <summary>At most one pairing mail per user in this many minutes from the sign-in page.</summary>
     [Range(0, 1440)]
     public int PairingMailThrottleMinutes { get; set; } = 5;
+
+    /// <summary>
+    /// Password steps (POST /login, one password hash each) that run at once, for all clients together; the others
+    /// wait their turn. Default (unset): one per processor, so hashing cannot crowd out the pages and the code step
+    /// of sign-ins already under way. 0 = no limit.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int? ConcurrentPasswordSteps { get; set; }
+
+    public int EffectiveConcurrentPasswordSteps => ConcurrentPasswordSteps ?? Environment.ProcessorCount;
+
+    /// <summary>Password steps that wait for a turn; one more is answered 503 with Retry-After.</summary>
+    [Range(0, 100_000)]
+    public int QueuedPasswordSteps { get; set; } = 1_000;
 }

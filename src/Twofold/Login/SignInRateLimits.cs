@@ -1,0 +1,87 @@
+using System.Net;
+using System.Threading.RateLimiting;
+
+namespace Twofold.Login;
+
+/// <summary>
+/// The rate limiter in front of the sign-in forms: per client IP, form posts that test a password or a code
+/// (the brute-force surface); and, for everyone together, how many password steps run at once.
+/// </summary>
+public static class SignInRateLimits
+{
+    public static IServiceCollection AddSignInRateLimits(this IServiceCollection services, SecurityOptions security)
+    {
+        // One limiter for the whole process: the password steps of all clients share the CPU. Under a surge of
+        // sign-ins, people wait at the password step (where a wait is expected), while the pages and the code
+        // step of sign-ins already under way, whose code expires, stay fast (docs/performance.md).
+        var passwordSteps = security.EffectiveConcurrentPasswordSteps > 0
+            ? new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+            {
+                PermitLimit = security.EffectiveConcurrentPasswordSteps,
+                QueueLimit = security.QueuedPasswordSteps,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            })
+            : null;
+        KeepThreadsBesideHashing(security.EffectiveConcurrentPasswordSteps);
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, ct) =>
+            {
+                var response = context.HttpContext.Response;
+                response.ContentType = "text/plain; charset=utf-8";
+                // The per-IP window says when to come back; a full password-step queue is a busy server.
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out _))
+                {
+                    await response.WriteAsync("Too many attempts from your network. Wait a minute and try again.", ct);
+                }
+                else
+                {
+                    response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    response.Headers.RetryAfter = "5";
+                    await response.WriteAsync("Many people are signing in right now. Try again in a few seconds.", ct);
+                }
+            };
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    IsLimitedFormPost(context.Request)
+                        ? RateLimitPartition.GetFixedWindowLimiter(
+                            (context.Connection.RemoteIpAddress ?? IPAddress.None).ToString(),
+                            _ => new FixedWindowRateLimiterOptions { PermitLimit = security.FormPostsPerMinutePerIp, Window = TimeSpan.FromMinutes(1) })
+                        : RateLimitPartition.GetNoLimiter(string.Empty)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    passwordSteps is not null && IsPasswordStep(context.Request)
+                        ? RateLimitPartition.Get("password-step", _ => passwordSteps)
+                        : RateLimitPartition.GetNoLimiter(string.Empty)));
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// A password step holds its pool thread for the whole hash (PBKDF2 is synchronous). The pool's hill climbing
+    /// may shrink the pool to its minimum, one thread per processor, which the hashes then fill: pages and code
+    /// steps wait for a hash to end or for a new thread (hundreds of ms at p99, measured: docs/performance.md). So
+    /// the minimum is raised by the password steps that may run at once. Only ever raised, never lowered.
+    /// </summary>
+    private static void KeepThreadsBesideHashing(int passwordSteps)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        var wanted = Environment.ProcessorCount + passwordSteps;
+        if (passwordSteps > 0 && workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, io);
+        }
+    }
+
+    /// <summary>Form posts that test a password or a code: the brute-force surface.</summary>
+    private static bool IsLimitedFormPost(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method)
+        && (request.Path.StartsWithSegments("/login", StringComparison.OrdinalIgnoreCase)
+            || request.Path.StartsWithSegments("/pair", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The sign-in form's post: the password hash, the step that costs most CPU.</summary>
+    private static bool IsPasswordStep(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method)
+        && string.Equals(request.Path.Value?.TrimEnd('/'), "/login", StringComparison.OrdinalIgnoreCase);
+}
