@@ -11,18 +11,17 @@ public static class SignInRateLimits
 {
     public static IServiceCollection AddSignInRateLimits(this IServiceCollection services, SecurityOptions security)
     {
-        // One limiter for the whole process: the password steps of all clients share the CPU. Under a surge of
+        // One partition for the whole process: the password steps of all clients share the CPU. Under a surge of
         // sign-ins, people wait at the password step (where a wait is expected), while the pages and the code
         // step of sign-ins already under way, whose code expires, stay fast (docs/performance.md).
-        var passwordSteps = security.EffectiveConcurrentPasswordSteps > 0
-            ? new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-            {
-                PermitLimit = security.EffectiveConcurrentPasswordSteps,
-                QueueLimit = security.QueuedPasswordSteps,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            })
-            : null;
-        KeepThreadsBesideHashing(security.EffectiveConcurrentPasswordSteps);
+        var passwordSteps = security.EffectiveConcurrentPasswordSteps;
+        var passwordStepOptions = new ConcurrencyLimiterOptions
+        {
+            PermitLimit = Math.Max(passwordSteps, 1),
+            QueueLimit = security.QueuedPasswordSteps,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        };
+        KeepThreadsBesideHashing(passwordSteps);
 
         services.AddRateLimiter(o =>
         {
@@ -50,9 +49,11 @@ public static class SignInRateLimits
                             (context.Connection.RemoteIpAddress ?? IPAddress.None).ToString(),
                             _ => new FixedWindowRateLimiterOptions { PermitLimit = security.FormPostsPerMinutePerIp, Window = TimeSpan.FromMinutes(1) })
                         : RateLimitPartition.GetNoLimiter(string.Empty)),
+                // The factory makes a new limiter each time: the partitioned limiter disposes one idle for 10 s
+                // and asks again (an idle limiter holds no permits, so nothing is lost).
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                    passwordSteps is not null && IsPasswordStep(context.Request)
-                        ? RateLimitPartition.Get("password-step", _ => passwordSteps)
+                    passwordSteps > 0 && IsPasswordStep(context.Request)
+                        ? RateLimitPartition.GetConcurrencyLimiter("password-step", _ => passwordStepOptions)
                         : RateLimitPartition.GetNoLimiter(string.Empty)));
         });
         return services;

@@ -71,6 +71,23 @@ public sealed class PasswordStepLimitTests
         Assert.True(workers >= Environment.ProcessorCount + 1, $"min worker threads {workers}");
     }
 
+    [Fact]
+    public async Task AfterTheLimiterWasIdle_PasswordStepsStillWork()
+    {
+        // The rate-limiting middleware disposes a partition's limiter after 10 idle seconds and asks its factory
+        // for a new one; a factory handing back the disposed instance made every later password step a 500.
+        await using var factory = new OneAtATimeQueuedFactory();
+        await factory.InitializeAsync();
+        var stories = new UserStories(factory);
+        var user = await stories.NewUserAsync();
+        await stories.PairAsync(user, await stories.TurnOnTwoFactorAsync(await stories.SignInAsync(user), user));
+
+        await Task.Delay(TimeSpan.FromSeconds(11.5));
+        var dialog = await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user);
+
+        Assert.True(dialog.Status == HttpStatusCode.OK && dialog.IsCodeDialog, $"{dialog.Status}: {dialog.Text.Trim()}");
+    }
+
     private sealed record Answer(HttpStatusCode Status, string Body, string? RetryAfter);
 
     /// <summary>One paired user, <see cref="Browsers"/> browsers on the sign-in form; all post the right password at once.</summary>
