@@ -163,7 +163,7 @@ public sealed class ForgotPasswordTests(TwofoldFactory factory) : IClassFixture<
     public async Task Reset_NeverBypassesTheSecondFactor()
     {
         var user = await stories.NewUserAsync();
-        await stories.PairAsync(user, await stories.TurnOnTwoFactorAsync(await stories.SignInAsync(user), user));
+        await stories.TurnOnAndPairAsync(user);
         await SetPasswordAsync(stories.NewBrowser(), await RequestLinkAsync(user));
         user = user with { Password = NewPassword };
 

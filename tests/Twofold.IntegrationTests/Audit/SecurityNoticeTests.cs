@@ -67,7 +67,7 @@ public sealed class SecurityNoticeTests(TwofoldFactory factory) : IClassFixture<
         var op = await factory.CreateOperatorAsync();
         var admin = await stories.NewUserAsync(op, admin: true);
         var user = await stories.NewUserAsync(op);
-        await stories.PairAsync(user, await stories.TurnOnTwoFactorAsync(await stories.SignInAsync(user), user));
+        await stories.TurnOnAndPairAsync(user);
         var adminBrowser = await SignInFromClientAsync(admin);
         await (await adminBrowser.GetAsync("/users")).Form("Reset two-factor").SubmitAsync();
         AssertNotice(await NoticeAsync(user, "Your authenticator was reset by an administrator"), user,

@@ -54,6 +54,10 @@ public sealed class UserStories(TwofoldFactory factory)
         return browser;
     }
 
+    /// <summary>Signs in, turns two-factor on and pairs from the mail; returns the last page (the recovery codes).</summary>
+    public async Task<WebPage> TurnOnAndPairAsync(TestUser user) =>
+        await PairAsync(user, await TurnOnTwoFactorAsync(await SignInAsync(user), user));
+
     /// <summary>Profile → tick "Use two factor authentication" → Update; returns the pairing mail.</summary>
     public async Task<MimeMessage> TurnOnTwoFactorAsync(Browser browser, TestUser user)
     {

@@ -80,7 +80,7 @@ public sealed class PasswordStepLimitTests
         await factory.InitializeAsync();
         var stories = new UserStories(factory);
         var user = await stories.NewUserAsync();
-        await stories.PairAsync(user, await stories.TurnOnTwoFactorAsync(await stories.SignInAsync(user), user));
+        await stories.TurnOnAndPairAsync(user);
 
         await Task.Delay(TimeSpan.FromSeconds(11.5));
         var dialog = await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user);
@@ -95,7 +95,7 @@ public sealed class PasswordStepLimitTests
     {
         var stories = new UserStories(factory);
         var user = await stories.NewUserAsync();
-        await stories.PairAsync(user, await stories.TurnOnTwoFactorAsync(await stories.SignInAsync(user), user));
+        await stories.TurnOnAndPairAsync(user);
 
         var posts = new List<(Browser Browser, FormUrlEncodedContent Form)>();
         for (var i = 0; i < Browsers; i++)

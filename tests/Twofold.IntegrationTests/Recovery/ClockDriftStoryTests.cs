@@ -81,7 +81,7 @@ public sealed class ClockDriftStoryTests(TwofoldFactory factory) : IClassFixture
     public async Task SignIn_ClockThreeMinutesSlow_RefusedWithClockMessage()
     {
         var user = await stories.NewUserAsync();
-        await stories.PairAsync(user, await stories.TurnOnTwoFactorAsync(await stories.SignInAsync(user), user));
+        await stories.TurnOnAndPairAsync(user);
         ToNextStepAt(10);
 
         var page = await UserStories.SubmitCodeAsync(await UserStories.SubmitPasswordAsync(stories.NewBrowser(), user), PhoneCode(user, -180));

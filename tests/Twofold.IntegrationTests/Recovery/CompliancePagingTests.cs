@@ -25,7 +25,7 @@ public sealed class CompliancePagingTests(TwofoldFactory factory) : IClassFixtur
         foreach (var pairedLogin in new[] { "u000a", "u049a", "u050a", "u099a" })
         {
             var user = await stories.NewUserAsync(op, login: pairedLogin);
-            await stories.PairAsync(user, await stories.TurnOnTwoFactorAsync(await stories.SignInAsync(user), user));
+            await stories.TurnOnAndPairAsync(user);
             stories.NextStep();
             paired.Add(pairedLogin);
         }

@@ -15,7 +15,7 @@ internal sealed class RecoveryStories(TwofoldFactory factory, UserStories storie
     public async Task<(TestUser User, IReadOnlyList<string> Codes)> PairedUserAsync(string? operatorCode = null, bool admin = false)
     {
         var user = await stories.NewUserAsync(operatorCode, admin);
-        var done = await stories.PairAsync(user, await stories.TurnOnTwoFactorAsync(await stories.SignInAsync(user), user));
+        var done = await stories.TurnOnAndPairAsync(user);
         stories.NextStep();
         return (user, CodesOn(done));
     }

@@ -94,7 +94,7 @@ public sealed class ForceAndAdministrationTests(TwofoldFactory factory) : IClass
     {
         var admin = await stories.NewUserAsync(admin: true);
         var user = await stories.NewUserAsync(admin.OperatorCode);
-        await stories.PairAsync(user, await stories.TurnOnTwoFactorAsync(await stories.SignInAsync(user), user));
+        await stories.TurnOnAndPairAsync(user);
         var oldSecret = user.Secret;
 
         var adminBrowser = await stories.SignInAsync(admin);
