@@ -67,11 +67,15 @@ public static class SignInRateLimits
     /// </summary>
     private static void KeepThreadsBesideHashing(int passwordSteps)
     {
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        var wanted = Environment.ProcessorCount + passwordSteps;
-        if (passwordSteps > 0 && workers < wanted)
+        if (passwordSteps <= 0)
         {
-            ThreadPool.SetMinThreads(wanted, io);
+            return;
+        }
+
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (workers < Environment.ProcessorCount + passwordSteps)
+        {
+            ThreadPool.SetMinThreads(Environment.ProcessorCount + passwordSteps, io);
         }
     }
 

@@ -125,6 +125,14 @@ public sealed class FormFiller(WebPage page, IHtmlFormElement form)
 
     public Task<WebPage> SubmitAsync()
     {
+        var action = form.GetAttribute("action");
+        var target = string.IsNullOrEmpty(action) ? new Uri(page.Url, UriKind.RelativeOrAbsolute).ToString() : action;
+        return page.Browser.PostAsync(target, Fields());
+    }
+
+    /// <summary>What a browser would post: the form's fields with the filled-in values.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Fields()
+    {
         var fields = new List<KeyValuePair<string, string>>();
         foreach (var input in form.QuerySelectorAll("input[name]").OfType<IHtmlInputElement>())
         {
@@ -142,9 +150,7 @@ public sealed class FormFiller(WebPage page, IHtmlFormElement form)
         }
 
         fields.AddRange(overrides.Where(o => o.Value is not null).Select(o => new KeyValuePair<string, string>(o.Key, o.Value!)));
-        var action = form.GetAttribute("action");
-        var target = string.IsNullOrEmpty(action) ? new Uri(page.Url, UriKind.RelativeOrAbsolute).ToString() : action;
-        return page.Browser.PostAsync(target, fields);
+        return fields;
     }
 
     private string NameOf(string label) => InputOf(label).Name ?? throw new InvalidOperationException($"Input for '{label}' has no name.");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using AngleSharp.Html.Dom;
 using Twofold.IntegrationTests.Infrastructure;
 
 namespace Twofold.IntegrationTests.Login;
@@ -101,16 +100,8 @@ public sealed class PasswordStepLimitTests
         for (var i = 0; i < Browsers; i++)
         {
             var browser = stories.NewBrowser();
-            var form = (await browser.GetAsync("/login")).Form("Log in");
-            var typed = new Dictionary<string, string>
-            {
-                [form.InputOf("Operator code").Name!] = user.OperatorCode,
-                [form.InputOf("Login").Name!] = user.Login,
-                [form.InputOf("Password").Name!] = user.Password,
-            };
-            var fields = form.Element.QuerySelectorAll("input[name]").OfType<IHtmlInputElement>()
-                .Where(input => input.Type is not ("checkbox" or "radio"))
-                .Select(input => KeyValuePair.Create(input.Name!, typed.GetValueOrDefault(input.Name!, input.Value)));
+            var fields = (await browser.GetAsync("/login")).Form("Log in")
+                .Fill("Operator code", user.OperatorCode).Fill("Login", user.Login).Fill("Password", user.Password).Fields();
             posts.Add((browser, new FormUrlEncodedContent(fields)));
         }
 
