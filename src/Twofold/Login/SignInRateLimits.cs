@@ -22,6 +22,7 @@ public static class SignInRateLimits
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         };
         KeepThreadsBesideHashing(passwordSteps);
+        services.AddSingleton<CodeStepsFirst>();
 
         services.AddRateLimiter(o =>
         {
@@ -86,7 +87,12 @@ public static class SignInRateLimits
             || request.Path.StartsWithSegments("/pair", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The sign-in form's post: the password hash, the step that costs most CPU.</summary>
-    private static bool IsPasswordStep(HttpRequest request) =>
+    internal static bool IsPasswordStep(HttpRequest request) => IsPost(request, "/login");
+
+    /// <summary>The code dialog's post.</summary>
+    internal static bool IsCodeStep(HttpRequest request) => IsPost(request, "/login/two-factor");
+
+    private static bool IsPost(HttpRequest request, string path) =>
         HttpMethods.IsPost(request.Method)
-        && string.Equals(request.Path.Value?.TrimEnd('/'), "/login", StringComparison.OrdinalIgnoreCase);
+        && string.Equals(request.Path.Value?.TrimEnd('/'), path, StringComparison.OrdinalIgnoreCase);
 }

@@ -52,6 +52,7 @@ public static class TwofoldApp
         app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();
+        app.UseCodeStepsFirst();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapRazorPages();
