@@ -14,7 +14,8 @@ public sealed class CodeStepsFirst(IOptions<SecurityOptions> options, TimeProvid
 {
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
 
-    private readonly int backedUp = options.Value.EffectiveConcurrentPasswordSteps;
+    // Security:ConcurrentPasswordSteps = 0 (no limits): code steps never count as backed up.
+    private readonly int backedUp = options.Value.EffectiveConcurrentPasswordSteps is > 0 and var n ? n : int.MaxValue;
     private readonly Lock gate = new();
     private int running;
     private TaskCompletionSource? room;
@@ -45,7 +46,7 @@ public sealed class CodeStepsFirst(IOptions<SecurityOptions> options, TimeProvid
     /// <summary>Returns when fewer code steps than the limit are running, or after <see cref="MaxWait"/>.</summary>
     public async Task WaitForCodeStepsAsync(CancellationToken ct)
     {
-        var deadline = time.GetTimestamp() + (long)(MaxWait.TotalSeconds * time.TimestampFrequency);
+        var start = time.GetTimestamp();
         while (true)
         {
             Task wait;
@@ -60,7 +61,7 @@ public sealed class CodeStepsFirst(IOptions<SecurityOptions> options, TimeProvid
                 wait = room.Task;
             }
 
-            var left = time.GetElapsedTime(time.GetTimestamp(), deadline);
+            var left = MaxWait - time.GetElapsedTime(start);
             if (left <= TimeSpan.Zero)
             {
                 return;

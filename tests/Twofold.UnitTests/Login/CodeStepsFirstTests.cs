@@ -80,4 +80,14 @@ public sealed class CodeStepsFirstTests
         gate.CodeStepStarted();
         Assert.False(gate.WaitForCodeStepsAsync(CancellationToken.None).IsCompleted);
     }
+
+    [Fact]
+    public void NoLimits_PasswordStepsNeverWait()
+    {
+        var gate = Limit(0);
+        gate.CodeStepStarted();
+        gate.CodeStepStarted();
+
+        Assert.True(gate.WaitForCodeStepsAsync(CancellationToken.None).IsCompletedSuccessfully);
+    }
 }
