@@ -82,14 +82,9 @@ public sealed class CodeStepsFirst(IOptions<SecurityOptions> options, TimeProvid
 /// <summary>Puts the password step (POST /login) and the code step (POST /login/two-factor) on <see cref="CodeStepsFirst"/>.</summary>
 public static class CodeStepsFirstMiddleware
 {
-    /// <summary>After the rate limiter: a password step waits here with its turn. Security:ConcurrentPasswordSteps = 0: off.</summary>
+    /// <summary>After the rate limiter: a password step waits here with its turn.</summary>
     public static IApplicationBuilder UseCodeStepsFirst(this IApplicationBuilder app)
     {
-        if (app.ApplicationServices.GetRequiredService<IOptions<SecurityOptions>>().Value.EffectiveConcurrentPasswordSteps == 0)
-        {
-            return app;
-        }
-
         var codeSteps = app.ApplicationServices.GetRequiredService<CodeStepsFirst>();
         return app.Use(async (context, next) =>
         {

@@ -37,7 +37,8 @@ public sealed class SecurityOptions
     /// <summary>
     /// Password steps (POST /login, one password hash each) that run at once, for all clients together; the others
     /// wait their turn. Default (unset): one per processor, so hashing cannot crowd out the pages and the code step
-    /// of sign-ins already under way. 0 = no limit.
+    /// of sign-ins already under way. As many running code steps make a password step wait (<see cref="CodeStepsFirst"/>).
+    /// 0 = no limit, and no waiting for code steps.
     /// </summary>
     [Range(0, 10_000)]
     public int? ConcurrentPasswordSteps { get; set; }
